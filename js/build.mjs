@@ -1,0 +1,21 @@
+// Bundles the front end into nbvis/static/ (run by `npm run build`, and by
+// `pip install` through hatch-jupyter-builder):
+//   runtime.js  vega + vega-lite + vega-embed + the chart view code, shipped once per page
+//   chart.js    the small per-chart module (every chart instance carries it)
+import * as esbuild from "esbuild";
+
+const dev = process.argv.includes("--dev");
+const common = {
+  bundle: true,
+  format: "esm",
+  minify: !dev,
+  sourcemap: dev ? "inline" : false,
+  legalComments: "none",
+  target: ["es2022"],
+  logLevel: "info",
+};
+
+await Promise.all([
+  esbuild.build({ ...common, entryPoints: ["src/runtime.js"], outfile: "../nbvis/static/runtime.js" }),
+  esbuild.build({ ...common, entryPoints: ["src/chart.js"], outfile: "../nbvis/static/chart.js" }),
+]);

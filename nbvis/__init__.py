@@ -1,0 +1,35 @@
+"""nbvis: live charts and model inspection in Jupyter notebooks, after tfjs-vis.
+
+>>> import nbvis
+>>> chart = nbvis.linechart([{"x": 0, "y": 1.0}, {"x": 1, "y": 0.5}], x_label="step")
+>>> chart                      # a live widget
+>>> chart.append([{"x": 2, "y": 0.25}])
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+__all__ = ["ChartWidget", "__version__", "linechart"]
+
+# The widget layer needs the built front end; importing it lazily keeps `import nbvis`
+# fast and lets the pure spec builders (nbvis.charts) work without the bundle.
+_LAZY = {"linechart": "nbvis.render", "ChartWidget": "nbvis._widget"}
+
+if TYPE_CHECKING:
+    from ._widget import ChartWidget
+    from .render import linechart
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        msg = f"module 'nbvis' has no attribute {name!r}"
+        raise AttributeError(msg)
+    return getattr(importlib.import_module(module), name)
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -1,0 +1,308 @@
+"""ChartWidget: one generic, live Vega-Lite chart.
+
+The spec is a JSON trait whose data are *named datasets*. The rows live here, in the
+kernel, as columnar tables (:mod:`nbvis._columns`). They reach the browser only as
+binary buffers:
+
+* on display (and on a page reload) through the ``_data`` state, built on demand from
+  the tables;
+* after that as ``data`` messages carrying only the new rows, coalesced so that a
+  chart sends at most one message per ``flush_interval`` (plus on :meth:`flush`);
+* at the end of every cell that changed the data, one state update, so that a
+  notebook saved with widget state (or executed by nbconvert) holds every row.
+
+The Vega libraries (~900 KB) are not part of a chart: every chart references one
+:class:`VegaRuntime` model per kernel, which the browser imports once per page.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import threading
+import time
+import uuid
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Protocol
+
+import anywidget
+import ipywidgets
+import traitlets as t
+
+from ._columns import Table, encode
+
+__all__ = ["ChartWidget", "VegaRuntime"]
+
+STATIC = Path(__file__).parent / "static"
+
+
+def _static_file(name: str) -> Path:
+    path = STATIC / name
+    if not path.is_file():
+        msg = (
+            f"nbvis's front end is not built: {path} is missing. Install nbvis with "
+            "`pip install .` (or `pip install -e .` in a checkout), which builds js/ into "
+            "nbvis/static/, or build it by hand with `npm --prefix js ci && npm --prefix js run build`."
+        )
+        raise ImportError(msg)
+    return path
+
+
+_CHART_JS = _static_file("chart.js")
+_RUNTIME_JS = _static_file("runtime.js")
+
+
+@functools.cache
+def _runtime_source() -> tuple[str, str]:
+    source = _RUNTIME_JS.read_text(encoding="utf-8")
+    return source, hashlib.sha256(source.encode()).hexdigest()[:16]
+
+
+class VegaRuntime(ipywidgets.Widget):
+    """The Vega runtime (vega, vega-lite, vega-embed) as one model per kernel.
+
+    It has no view. Chart modules import its ``bundle`` once per page, keyed by
+    ``hash``, so a notebook saved with widget state stores the libraries once.
+    """
+
+    bundle = t.Unicode().tag(sync=True)
+    hash = t.Unicode().tag(sync=True)
+
+    @classmethod
+    def shared(cls) -> VegaRuntime:
+        """The kernel's open runtime for this build of nbvis, created on first use."""
+        source, digest = _runtime_source()
+        instances = getattr(ipywidgets.widgets.widget, "_instances", {})
+        for widget in list(instances.values()):
+            if isinstance(widget, cls) and widget.comm is not None and widget.hash == digest:
+                return widget
+        return cls(bundle=source, hash=digest)
+
+
+class Adapter(Protocol):
+    """Turns a chart function's own input forms into table rows (see ``nbvis.render``)."""
+
+    def append(self, chart: ChartWidget, *args: Any, **kwargs: Any) -> None: ...
+
+    def update(self, chart: ChartWidget, *args: Any, **kwargs: Any) -> None: ...
+
+
+def _data_to_json(_value: int, widget: ChartWidget) -> dict[str, Any]:
+    return widget._state_payload()
+
+
+class ChartWidget(anywidget.AnyWidget):
+    """A live Vega-Lite chart whose data can grow after it is displayed.
+
+    Chart functions such as :func:`nbvis.linechart` build these; use them rather than
+    the constructor.
+
+    Parameters
+    ----------
+    spec : dict
+        A Vega-Lite spec whose data are named datasets (``{"data": {"name": ...}}``).
+    tables : mapping of str to Table
+        The rows of each named dataset.
+    adapter : Adapter, optional
+        Converts the arguments of :meth:`append` and :meth:`update` into rows.
+    flush_interval : float
+        Seconds between two data messages at most (default 0.1).
+
+    Examples
+    --------
+    >>> chart = nbvis.linechart([{"x": 0, "y": 1.0}])  # a ChartWidget
+    >>> chart.append([{"x": 1, "y": 0.5}])             # drawn in place, no re-embed
+    >>> chart.flush()                                  # send now instead of within 100 ms
+    """
+
+    _esm = _CHART_JS
+
+    spec = t.Dict().tag(sync=True)
+    _data = t.Int(0).tag(sync=True, to_json=_data_to_json)
+    _runtime = t.Instance(VegaRuntime).tag(sync=True, **ipywidgets.widget_serialization)
+    _uid = t.Unicode().tag(sync=True)
+
+    def __init__(
+        self,
+        spec: Mapping[str, Any],
+        tables: Mapping[str, Table],
+        *,
+        adapter: Adapter | None = None,
+        flush_interval: float = 0.1,
+        **kwargs: Any,
+    ) -> None:
+        self._tables = dict(tables)
+        self._adapter = adapter
+        self._flush_interval = flush_interval
+        self._lock = threading.RLock()
+        self._seq = 0
+        self._sent = {name: 0 for name in self._tables}
+        self._replaced: set[str] = set()
+        self._timer: threading.Timer | None = None
+        self._last_flush = 0.0
+        self._cell_hook = False
+        super().__init__(
+            spec=dict(spec), _runtime=VegaRuntime.shared(), _uid=uuid.uuid4().hex, **kwargs
+        )
+        self.on_msg(self._on_front_end_msg)
+
+    # -- public API --------------------------------------------------------------
+
+    def append(self, *args: Any, **kwargs: Any) -> None:
+        """Add data after what the chart shows; the arguments are the chart function's."""
+        self._require_adapter("append").append(self, *args, **kwargs)
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        """Replace all of the chart's data; the arguments are the chart function's."""
+        self._require_adapter("update").update(self, *args, **kwargs)
+
+    def clear(self) -> None:
+        """Remove every row (the spec, and so axis titles and series, stay)."""
+        with self._lock:
+            for name, table in self._tables.items():
+                table.clear()
+                self._replaced.add(name)
+            self._schedule_locked()
+
+    def flush(self) -> None:
+        """Send pending rows to the browser now rather than within ``flush_interval``."""
+        with self._lock:
+            self._flush_locked()
+
+    def close(self) -> None:
+        """Close the widget and free its kernel-side data."""
+        with self._lock:
+            self._cancel_timer_locked()
+            self._tables = {name: Table(table.specs) for name, table in self._tables.items()}
+        self._unhook_cell_end()
+        super().close()
+
+    @property
+    def tables(self) -> Mapping[str, Table]:
+        """The kernel-side tables (full resolution), by dataset name."""
+        return dict(self._tables)
+
+    # -- used by adapters --------------------------------------------------------
+
+    def append_rows(self, name: str, columns: Mapping[str, Any]) -> None:
+        """Append rows to dataset ``name`` (columns as accepted by :meth:`Table.append`)."""
+        with self._lock:
+            self._tables[name].append(columns)
+            self._schedule_locked()
+
+    def replace_rows(self, name: str, columns: Mapping[str, Any]) -> None:
+        """Replace all rows of dataset ``name``."""
+        with self._lock:
+            table = self._tables[name]
+            table.clear()
+            table.append(columns)
+            self._replaced.add(name)
+            self._schedule_locked()
+
+    # -- transport ---------------------------------------------------------------
+
+    def _require_adapter(self, what: str) -> Adapter:
+        if self._adapter is None:
+            msg = f"this chart has no data adapter, so {what}() is not available"
+            raise TypeError(msg)
+        return self._adapter
+
+    def _schedule_locked(self) -> None:
+        if self._timer is not None:
+            return
+        delay = max(0.0, self._last_flush + self._flush_interval - time.monotonic())
+        timer = threading.Timer(delay, self._flush_from_timer)
+        timer.daemon = True
+        self._timer = timer
+        timer.start()
+
+    def _flush_from_timer(self) -> None:
+        with self._lock:
+            self._timer = None
+            self._flush_locked()
+
+    def _cancel_timer_locked(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+    def _flush_locked(self) -> None:
+        self._cancel_timer_locked()
+        if self.comm is None:
+            return
+        datasets: dict[str, Any] = {}
+        buffers: list[memoryview] = []
+        for name, table in self._tables.items():
+            replace = name in self._replaced
+            start = 0 if replace else self._sent[name]
+            if not replace and start == table.n:
+                continue
+            header, bufs = encode(table, start)
+            for column in header["columns"].values():
+                column["buf"] += len(buffers)
+            buffers.extend(bufs)
+            header["op"] = "replace" if replace else "append"
+            datasets[name] = header
+            self._sent[name] = table.n
+        self._replaced.clear()
+        if not datasets:
+            return
+        self._seq += 1
+        self._last_flush = time.monotonic()
+        self.send({"type": "data", "seq": self._seq, "datasets": datasets}, buffers)
+        self._hook_cell_end()
+
+    def _state_payload(self) -> dict[str, Any]:
+        """The full ``_data`` state: every row, with the sequence number it includes."""
+        with self._lock:
+            if self.comm is None:  # being opened: the state itself carries everything
+                self._cancel_timer_locked()
+                self._sent = {name: table.n for name, table in self._tables.items()}
+                self._replaced.clear()
+            else:
+                self._flush_locked()
+            datasets = {}
+            for name, table in self._tables.items():
+                header, buffers = encode(table)
+                for column in header["columns"].values():
+                    column["data"] = buffers[column.pop("buf")]
+                datasets[name] = header
+            return {"seq": self._seq, "datasets": datasets}
+
+    def _on_front_end_msg(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        if isinstance(content, dict) and content.get("type") == "resync":
+            self.send_state("_data")
+
+    # Custom messages are not saved with the notebook; state is. So at the end of a
+    # cell that sent data, the state is brought up to date once.
+    def _hook_cell_end(self) -> None:
+        if self._cell_hook:
+            return
+        shell = _ipython()
+        if shell is None:
+            return
+        shell.events.register("post_run_cell", self._on_cell_end)
+        self._cell_hook = True
+
+    def _unhook_cell_end(self) -> None:
+        if not self._cell_hook:
+            return
+        shell = _ipython()
+        if shell is not None and self._on_cell_end in shell.events.callbacks["post_run_cell"]:
+            shell.events.unregister("post_run_cell", self._on_cell_end)
+        self._cell_hook = False
+
+    def _on_cell_end(self, *_args: Any) -> None:
+        with self._lock:
+            self._unhook_cell_end()
+            if self.comm is not None:
+                self.send_state("_data")
+
+
+def _ipython() -> Any:
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with ipywidgets
+        return None
+    return get_ipython()

@@ -1,0 +1,19 @@
+# Shared set-up of the two README commands: a virtualenv with nbvis installed
+# (which builds js/ into nbvis/static through hatch-jupyter-builder).
+# Sourced, not run. NBVIS_VENV overrides the virtualenv's location (default .venv).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+VENV="${NBVIS_VENV:-$ROOT/.venv}"
+export JUPYTER_PLATFORM_DIRS=1 TF_ENABLE_ONEDNN_OPTS=0 TF_CPP_MIN_LOG_LEVEL=2 PYTHONUNBUFFERED=1
+export PIP_DISABLE_PIP_VERSION_CHECK=1 npm_config_fund=false npm_config_audit=false
+
+nbvis_install() {  # nbvis_install EXTRAS
+  command -v npm >/dev/null || { echo "nbvis: npm (Node 18+) is needed to build the front end" >&2; exit 1; }
+  [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
+  "$VENV/bin/python" -m pip install -q -U pip 2>&1 | grep -v "^WARNING: Location" || true
+  # The front-end dependencies are pinned by js/package-lock.json.
+  (cd js && npm ci --no-audit --no-fund --loglevel=error)
+  "$VENV/bin/python" -m pip install -q -e ".[$1]" 2>&1 | grep -v "^WARNING: Location" || true
+  "$VENV/bin/python" -c "import nbvis.render" # fails loudly if the build did not happen
+}

@@ -1,0 +1,283 @@
+"""JupyterLab + Chromium harness for the browser tests.
+
+`LabServer` runs JupyterLab on 127.0.0.1 (free port, no token, temporary root and
+config dirs); `Lab` drives one page of it through Playwright and reads back what the
+Vega views hold (rows of a named dataset, scenegraph marks, embed counts) instead of
+guessing from pixels.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "tests" / "artifacts"
+
+# One JS helper object installed in the page: reads the charts' debug handles.
+_PROBE = """
+() => {
+  if (window.__nbvisProbe) return;
+  const walk = (item, visit, ox = 0, oy = 0) => {
+    visit(item, ox, oy);
+    const items = item.items || [];
+    for (const child of items) {
+      if (child.marktype === 'group' || item.marktype === 'group') {
+        const dx = item.marktype === 'group' ? (item.x || 0) : 0;
+        const dy = item.marktype === 'group' ? (item.y || 0) : 0;
+        walk(child, visit, ox + dx, oy + dy);
+      } else {
+        walk(child, visit, ox, oy);
+      }
+    }
+  };
+  window.__nbvisProbe = {
+    charts() { return [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .nbvis-chart')]; },
+    summary(el, dataset) {
+      const d = el.__nbvis;
+      if (!d) return null;
+      const view = d.view;
+      const out = { embeds: d.embeds, updates: d.updates, seq: d.seq, error: d.error, rows: null,
+                    symbols: 0, lines: 0, titles: [], titlesInside: true, canvas: null, legend: [] };
+      if (!view) return out;
+      out.rows = view.data(dataset).length;
+      const canvas = el.querySelector('canvas');
+      if (canvas) out.canvas = [canvas.clientWidth, canvas.clientHeight];
+      const [ox, oy] = view.origin();
+      walk(view.scenegraph().root, (item, gx, gy) => {
+        if (item.marktype === 'symbol' && item.items) out.symbols += item.items.length;
+        if (item.marktype === 'line' && item.items && item.items.length) out.lines += 1;
+        if (item.role === 'axis-title' || item.role === 'legend-label') {
+          for (const t of item.items || []) {
+            if (item.role === 'legend-label') { out.legend.push(t.text); continue; }
+            out.titles.push(t.text);
+            const b = t.bounds;
+            const x1 = b.x1 + gx + ox, x2 = b.x2 + gx + ox, y1 = b.y1 + gy + oy, y2 = b.y2 + gy + oy;
+            if (canvas && (x1 < -1 || y1 < -1 || x2 > canvas.clientWidth + 1 || y2 > canvas.clientHeight + 1))
+              out.titlesInside = false;
+          }
+        }
+      });
+      return out;
+    },
+    all(dataset) { return this.charts().map((el) => this.summary(el, dataset)); },
+  };
+}
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class LabServer:
+    """JupyterLab on 127.0.0.1 serving a scratch root directory."""
+
+    def __init__(self) -> None:
+        self.tmp = Path(tempfile.mkdtemp(prefix="nbvis-lab-"))
+        self.root = self.tmp / "root"
+        self.root.mkdir()
+        config = self.tmp / "config"
+        (config / "labconfig").mkdir(parents=True)
+        (config / "labconfig" / "page_config.json").write_text(
+            json.dumps({"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}})
+        )
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = dict(os.environ)
+        env.update(
+            JUPYTER_CONFIG_DIR=str(config),
+            JUPYTER_RUNTIME_DIR=str(self.tmp / "runtime"),
+            JUPYTER_PLATFORM_DIRS="1",
+            TF_ENABLE_ONEDNN_OPTS="0",
+            TF_CPP_MIN_LOG_LEVEL="2",
+        )
+        self.log = open(self.tmp / "server.log", "w")  # noqa: SIM115 - closed in stop()
+        self.proc = subprocess.Popen(
+            [
+                sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root",
+                "--ServerApp.token=", "--ServerApp.password=", "--ServerApp.ip=127.0.0.1",
+                f"--ServerApp.port={self.port}", f"--ServerApp.root_dir={self.root}",
+                "--ServerApp.disable_check_xsrf=True",
+                f"--LabApp.workspaces_dir={self.tmp / 'workspaces'}",
+                f"--LabApp.user_settings_dir={self.tmp / 'settings'}",
+                "--LabApp.expose_app_in_browser=True",
+                "--LabApp.news_url=None",
+                "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+            ],
+            env=env, stdout=self.log, stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"JupyterLab exited: {(self.tmp / 'server.log').read_text()}")
+            try:
+                urllib.request.urlopen(f"{self.url}/api/status", timeout=2)
+                return
+            except OSError:
+                time.sleep(0.25)
+        raise RuntimeError("JupyterLab did not start within 60 s")
+
+    def write_notebook(self, name: str, cells: list[str], *, metadata: dict | None = None) -> Path:
+        nb = nbformat.v4.new_notebook()
+        nb.cells = [nbformat.v4.new_code_cell(c) for c in cells]
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        nb.metadata.update(metadata or {})
+        path = self.root / name
+        nbformat.write(nb, path)
+        return path
+
+    def shutdown_kernels(self) -> None:
+        req = urllib.request.Request(f"{self.url}/api/sessions")
+        for session in json.loads(urllib.request.urlopen(req, timeout=10).read()):
+            urllib.request.urlopen(
+                urllib.request.Request(f"{self.url}/api/sessions/{session['id']}", method="DELETE"),
+                timeout=30,
+            )
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self.log.close()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+class Lab:
+    """One Playwright page of JupyterLab, with notebook and chart helpers."""
+
+    def __init__(self, server: LabServer, page: Any) -> None:
+        self.server = server
+        self.page = page
+        self.errors: list[str] = []
+        page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        page.on("pageerror", lambda e: self.errors.append(f"uncaught: {e}"))
+
+    # -- notebooks -----------------------------------------------------------------
+
+    def open(self, name: str, *, wait_kernel: bool = True) -> None:
+        self.page.goto(f"{self.server.url}/lab/tree/{name}?reset", wait_until="domcontentloaded")
+        self.page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell", timeout=60_000)
+        self.page.wait_for_function(
+            """(name) => { const w = window.jupyterapp.shell.currentWidget;
+                 return w && w.context && w.context.path === name && w.context.isReady; }""",
+            arg=name, timeout=60_000,
+        )
+        if wait_kernel:
+            self.page.wait_for_function(
+                """() => { const k = window.jupyterapp.shell.currentWidget.sessionContext.session?.kernel;
+                     return k && k.status === 'idle'; }""",
+                timeout=60_000,
+            )
+        self.page.evaluate(_PROBE)
+
+    def command(self, name: str, args: dict | None = None) -> None:
+        self.page.evaluate("([n, a]) => window.jupyterapp.commands.execute(n, a)", [name, args or {}])
+
+    def run_all(self) -> None:
+        self.command("notebook:run-all-cells")
+        self.wait_idle()
+
+    def wait_idle(self, timeout: float = 60) -> None:
+        self.page.wait_for_function(
+            """() => { const w = window.jupyterapp.shell.currentWidget;
+                 const k = w.sessionContext.session?.kernel;
+                 const busy = [...w.content.widgets].some((c) => c.model.type === 'code' && c.promptNode
+                   && c.promptNode.textContent.includes('*'));
+                 return k && k.status === 'idle' && !busy; }""",
+            timeout=timeout * 1000,
+        )
+
+    def execute(self, code: str, timeout: float = 60) -> str:
+        """Run code in the notebook's kernel (outside any cell); returns its stdout."""
+        result = self.page.evaluate(
+            """async (code) => {
+                 const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+                 const future = kernel.requestExecute({ code, store_history: false });
+                 let out = '';
+                 let error = null;
+                 future.onIOPub = (msg) => {
+                   if (msg.header.msg_type === 'stream') out += msg.content.text;
+                   if (msg.header.msg_type === 'error') error = msg.content.ename + ': ' + msg.content.evalue;
+                 };
+                 await future.done;
+                 return { out, error };
+               }""",
+            code,
+        )
+        if result["error"]:
+            raise AssertionError(f"kernel error running {code!r}: {result['error']}")
+        return result["out"]
+
+    def add_cell_and_run(self, code: str) -> None:
+        """Type a new cell at the end and run it, as a user would."""
+        self.command("notebook:enter-command-mode")
+        self.page.evaluate(
+            """(code) => { const nb = window.jupyterapp.shell.currentWidget.content;
+                 nb.activeCellIndex = nb.widgets.length - 1; }""",
+            code,
+        )
+        self.command("notebook:insert-cell-below")
+        self.page.evaluate(
+            "(code) => { window.jupyterapp.shell.currentWidget.content.activeCell.model.sharedModel.setSource(code); }",
+            code,
+        )
+        self.command("notebook:run-cell")
+        self.wait_idle()
+
+    def save(self) -> None:
+        self.command("docmanager:save")
+        self.page.wait_for_function(
+            "() => !window.jupyterapp.shell.currentWidget.context.model.dirty", timeout=30_000
+        )
+
+    # -- charts ----------------------------------------------------------------------
+
+    def charts(self, dataset: str = "values") -> list[dict | None]:
+        self.page.evaluate(_PROBE)
+        return self.page.evaluate("(d) => window.__nbvisProbe.all(d)", dataset)
+
+    def wait_rows(self, rows: list[int], dataset: str = "values", timeout: float = 30) -> list[dict]:
+        """Wait until the visible charts hold exactly these row counts, in order."""
+        self.page.evaluate(_PROBE)
+        try:
+            self.page.wait_for_function(
+                """([rows, d]) => { const s = window.__nbvisProbe.all(d);
+                     return s.length === rows.length && s.every((c, i) => c && c.rows === rows[i]); }""",
+                arg=[rows, dataset], timeout=timeout * 1000,
+            )
+        except Exception as exc:
+            raise AssertionError(f"charts hold {self.charts(dataset)}, expected rows {rows}") from exc
+        return self.charts(dataset)
+
+    def screenshot(self, name: str) -> Path:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        path = ARTIFACTS / f"{name}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        return path

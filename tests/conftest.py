@@ -1,0 +1,65 @@
+"""Shared fixtures: a JupyterLab server and a Chromium browser per test session."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+BROWSER_DIR = Path(__file__).parent / "browser"
+
+# Console errors that do not come from nbvis: JupyterLab probing services this
+# offline, token-less server does not offer.
+_FOREIGN_ERRORS = re.compile(r"Failed to load resource: the server responded with a status of 404")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if BROWSER_DIR in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def lab_server() -> Iterator["LabServer"]:
+    from browser.lab import LabServer
+
+    server = LabServer()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    from browser.lab import CHROMIUM, CHROMIUM_FLAGS
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run the tests with `bash scripts/test.sh`, which installs it")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def lab(lab_server: "LabServer", browser: object, request: pytest.FixtureRequest) -> Iterator["Lab"]:
+    """A fresh browser page on JupyterLab; fails the test on any console error."""
+    from browser.lab import Lab
+
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    page = context.new_page()
+    lab = Lab(lab_server, page)
+    yield lab
+    try:
+        lab.screenshot(request.node.name)
+    finally:
+        context.close()
+        lab_server.shutdown_kernels()
+    errors = [e for e in lab.errors if not _FOREIGN_ERRORS.search(e)]
+    assert not errors, f"browser console errors: {errors}"
