@@ -111,11 +111,13 @@ class LabServer:
         env = dict(os.environ)
         env.update(
             JUPYTER_CONFIG_DIR=str(config),
+            JUPYTER_DATA_DIR=str(self.tmp / "data"),
             JUPYTER_RUNTIME_DIR=str(self.tmp / "runtime"),
             JUPYTER_PLATFORM_DIRS="1",
             TF_ENABLE_ONEDNN_OPTS="0",
             TF_CPP_MIN_LOG_LEVEL="2",
         )
+        self.env = env
         self.log = open(self.tmp / "server.log", "w")  # noqa: SIM115 - closed in stop()
         self.proc = subprocess.Popen(
             [
@@ -150,6 +152,13 @@ class LabServer:
         path = self.root / name
         nbformat.write(nb, path)
         return path
+
+    def trust(self, path: Path) -> None:
+        """Sign a notebook made outside the browser, as its author would trust it."""
+        subprocess.run(
+            [sys.executable, "-m", "jupyter", "trust", str(path)],
+            env=self.env, check=True, capture_output=True, timeout=60,
+        )
 
     def shutdown_kernels(self) -> None:
         req = urllib.request.Request(f"{self.url}/api/sessions")
