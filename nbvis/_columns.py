@@ -49,8 +49,15 @@ class _Column:
     index: dict[str, int] = field(default_factory=dict)
 
     def codes_for(self, labels: Sequence[str]) -> np.ndarray:
-        if len(labels) == 0:
-            return np.empty(0, dtype=np.int32)
+        if len(labels) <= 64:  # the common streaming case: a few rows per append
+            codes = np.empty(len(labels), dtype=np.int32)
+            for i, label in enumerate(labels):
+                code = self.index.get(label)
+                if code is None:
+                    code = self.index[label] = len(self.categories)
+                    self.categories.append(str(label))
+                codes[i] = code
+            return codes
         unique, inverse = np.unique(np.asarray(labels, dtype=object), return_inverse=True)
         # keep categories in order of first appearance, not sorted order
         first = np.full(len(unique), len(labels))

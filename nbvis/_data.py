@@ -73,6 +73,12 @@ def _numbers(values: Sequence[Any] | np.ndarray, *, arg: str) -> np.ndarray:
         else:
             msg = f"{arg}: expected numbers, got an array of dtype {values.dtype}"
             raise TypeError(msg)
+    try:  # lists of ints/floats convert in C; anything else is checked one by one below
+        fast = np.asarray(values)
+    except (ValueError, TypeError):
+        fast = None
+    if fast is not None and fast.dtype.kind in "biuf" and fast.ndim == 1:
+        return fast.astype(np.float64)
     out = np.empty(len(values), dtype=np.float64)
     for i, v in enumerate(values):
         if v is None:

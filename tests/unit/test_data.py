@@ -66,6 +66,8 @@ def test_pandas_series_uses_its_numeric_index_as_x():
         ({"a": [1]}, ["a"], ValueError, r"series: not accepted when values is a dict"),
         (42, None, TypeError, r"values: expected a list of .* got int"),
         ([1, {"x": 1, "y": 1}], None, TypeError, r"values\[1\]: expected a number, got dict"),
+        ([1, [2, 3]], None, TypeError, r"values\[1\]: expected a number, got list of length 2"),
+        ([1.0, "2"], None, TypeError, r"values\[1\]: expected a number, got '2'"),
     ],
 )
 def test_bad_input_gets_an_error_naming_the_argument(values, series, error, pattern):
