@@ -3,6 +3,6 @@
 # Open the URL it prints. Extra arguments go to `jupyter lab`.
 source "$(dirname "$0")/env.sh"
 nbvis_install lab
-echo "nbvis: starting JupyterLab on examples/ — open the http://127.0.0.1:8888/lab?token=... URL below"
+echo "nbvis: starting JupyterLab on examples/ — open the http://127.0.0.1:${NBVIS_PORT:-8888}/lab?token=... URL it prints below"
 ROOTFLAG=""; [ "$(id -u)" = 0 ] && ROOTFLAG="--allow-root"
 exec "$VENV/bin/jupyter" lab $ROOTFLAG --notebook-dir="$ROOT/examples" --ip=127.0.0.1 --port="${NBVIS_PORT:-8888}" --no-browser "$@"
