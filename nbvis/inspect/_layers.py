@@ -1,0 +1,167 @@
+"""Layer addressing through nested models, and taps that record layer outputs.
+
+Keras 3 cannot build a sub-model that reaches a layer inside a nested model, and
+subclassed models have no graph at all. Instead, nbvis runs the *whole* model and
+records what the layers of interest return: a tap temporarily shadows a layer's
+``call`` with a recording wrapper and is always removed in a ``finally`` — the
+user's model is left exactly as it was, even when an exception is raised midway.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["LayerInfo", "list_layers", "resolve_layer", "tap"]
+
+
+@dataclass(frozen=True)
+class LayerInfo:
+    """One layer of a model, nested models included.
+
+    Attributes
+    ----------
+    path : str
+        Names from the outer model down, joined by ``/`` (``"base/block5_conv3"``).
+    layer : keras.layers.Layer
+        The layer object.
+    kind : str
+        Its class name (``"Conv2D"``).
+    output_shape : tuple or None
+        Its output shape with ``None`` for the batch, when Keras knows it.
+    is_model : bool
+        Whether the layer is itself a model (a container of further layers).
+    """
+
+    path: str
+    layer: Any
+    kind: str
+    output_shape: tuple[int | None, ...] | None
+    is_model: bool
+
+
+def _children(layer: Any) -> list[Any]:
+    return list(getattr(layer, "layers", []) or [])
+
+
+def _output_shape(layer: Any) -> tuple[int | None, ...] | None:
+    try:
+        shape = layer.output.shape
+    except (AttributeError, ValueError, RuntimeError):
+        return None
+    try:
+        return tuple(None if d is None else int(d) for d in shape)
+    except TypeError:  # several outputs
+        return None
+
+
+def list_layers(model: Any) -> list[LayerInfo]:
+    """Every layer of ``model`` in depth-first order, a nested model before its layers.
+
+    Examples
+    --------
+    >>> [(i.path, i.kind) for i in list_layers(model)][:2]
+    [('base', 'Functional'), ('base/block1_conv1', 'Conv2D')]
+    """
+    out: list[LayerInfo] = []
+
+    def visit(container: Any, prefix: str) -> None:
+        for layer in _children(container):
+            if type(layer).__name__ == "InputLayer":
+                continue
+            path = f"{prefix}{layer.name}"
+            nested = bool(_children(layer))
+            out.append(LayerInfo(path, layer, type(layer).__name__, _output_shape(layer), nested))
+            if nested:
+                visit(layer, path + "/")
+
+    visit(model, "")
+    return out
+
+
+def resolve_layer(model: Any, layer: Any, *, arg: str = "layer") -> LayerInfo:
+    """Find a layer by name path, plain name, object, or index into :func:`list_layers`.
+
+    A plain name (no ``/``) may match a layer at any depth if it is unique.
+    """
+    infos = list_layers(model)
+    if isinstance(layer, bool):
+        pass
+    elif isinstance(layer, int):
+        if -len(infos) <= layer < len(infos):
+            return infos[layer]
+        msg = f"{arg}: index {layer} is out of range for a model with {len(infos)} layers"
+        raise IndexError(msg)
+    elif isinstance(layer, str):
+        exact = [i for i in infos if i.path == layer]
+        if exact:
+            return exact[0]
+        by_name = [i for i in infos if i.layer.name == layer]
+        if len(by_name) == 1:
+            return by_name[0]
+        if len(by_name) > 1:
+            paths = [i.path for i in by_name]
+            msg = f"{arg}: {layer!r} names {len(by_name)} layers {paths}; pass one of these paths"
+            raise ValueError(msg)
+        import difflib
+
+        close = difflib.get_close_matches(layer, [i.path for i in infos], n=3)
+        hint = f" Did you mean {close}?" if close else ""
+        msg = f"{arg}: the model has no layer {layer!r}.{hint} (list them with nbvis.inspect.list_layers)"
+        raise ValueError(msg)
+    else:
+        for info in infos:
+            if info.layer is layer:
+                return info
+        if hasattr(layer, "call") and hasattr(layer, "name"):
+            msg = f"{arg}: layer {layer.name!r} is not part of this model"
+            raise ValueError(msg)
+    msg = f"{arg}: expected a layer name path, a layer object or an index, got {type(layer).__name__}"
+    raise TypeError(msg)
+
+
+_NO_CALL = object()
+
+
+@contextlib.contextmanager
+def tap(layers: Sequence[Any], record: dict[int, list[Any]], extra: Any = None) -> Iterator[None]:
+    """Record the outputs of ``layers`` while the block runs.
+
+    ``record[id(layer)]`` receives one entry per call of the layer (a shared layer
+    called twice gives two). ``extra(layer, args, kwargs, output)``, if given, is
+    called after each recorded call. Every wrapper is removed on exit.
+    """
+    installed: list[tuple[Any, Any]] = []
+    try:
+        for layer in dict.fromkeys(layers):  # each layer once, in order
+            previous = layer.__dict__.get("call", _NO_CALL)
+            # object.__setattr__: bypass Keras's attribute tracking
+            object.__setattr__(layer, "call", _recording(layer, layer.call, record, extra))
+            installed.append((layer, previous))
+        yield
+    finally:
+        _untap(installed)
+
+
+def _recording(layer: Any, original: Any, record: dict[int, list[Any]], extra: Any) -> Any:
+    @functools.wraps(original)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        output = original(*args, **kwargs)
+        record.setdefault(id(layer), []).append(output)
+        if extra is not None:
+            extra(layer, args, kwargs, output)
+        return output
+
+    return wrapper
+
+
+def _untap(installed: list[tuple[Any, Any]]) -> None:
+    for layer, previous in reversed(installed):
+        if previous is _NO_CALL:
+            layer.__dict__.pop("call", None)
+        else:
+            object.__setattr__(layer, "call", previous)
+    installed.clear()
