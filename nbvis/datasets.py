@@ -18,7 +18,7 @@ class Shapes:
     Attributes
     ----------
     images : np.ndarray
-        ``(N, size, size, 3)`` float32 in [0, 1]: Gaussian noise plus one object.
+        ``(N, size, size, 3)`` float32 in [0, 1]: dark Gaussian noise plus one bright object.
     labels : np.ndarray
         ``(N,)`` int: 0 filled square, 1 hollow square, 2 cross.
     boxes : np.ndarray
@@ -45,7 +45,7 @@ def shapes(n: int, *, size: int = 64, object_size: int = 12, noise: float = 0.15
         msg = f"n, size: need n >= 1 and size >= object_size + 2, got n={n}, size={size}"
         raise ValueError(msg)
     rng = np.random.default_rng(seed)
-    images = np.clip(0.5 + noise * rng.standard_normal((n, size, size, 3)), 0, 1).astype(np.float32)
+    images = np.clip(noise * rng.standard_normal((n, size, size, 3)), 0, 1).astype(np.float32)
     labels = rng.integers(0, 3, n)
     tops = rng.integers(0, size - object_size, n)
     lefts = rng.integers(0, size - object_size, n)
@@ -58,7 +58,7 @@ def shapes(n: int, *, size: int = 64, object_size: int = 12, noise: float = 0.15
         keep = (idx + d >= 0) & (idx + d < k)
         glyphs[2, idx[keep], (idx + d)[keep]] = True
         glyphs[2, idx[keep], (k - 1 - idx - d)[keep]] = True
-    colours = rng.uniform(0.0, 0.15, (n, 3)).astype(np.float32)  # dark objects on grey noise
+    colours = rng.uniform(0.7, 1.0, (n, 3)).astype(np.float32)  # bright objects on dark noise
     for i in range(n):
         window = images[i, tops[i] : tops[i] + k, lefts[i] : lefts[i] + k]
         window[glyphs[labels[i]]] = colours[i]
