@@ -15,7 +15,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["LayerInfo", "list_layers", "resolve_layer", "tap"]
+__all__ = ["EarlyExit", "LayerInfo", "list_layers", "resolve_layer", "tap"]
+
+
+class EarlyExit(Exception):  # noqa: N818 - control flow, not an error
+    """Raised by a tap to stop the forward pass once the layer of interest has run."""
 
 
 @dataclass(frozen=True)
@@ -127,32 +131,39 @@ _NO_CALL = object()
 
 
 @contextlib.contextmanager
-def tap(layers: Sequence[Any], record: dict[int, list[Any]], extra: Any = None) -> Iterator[None]:
+def tap(
+    layers: Sequence[Any], record: dict[int, list[Any]], extra: Any = None, *, stop_after: Any = None
+) -> Iterator[None]:
     """Record the outputs of ``layers`` while the block runs.
 
     ``record[id(layer)]`` receives one entry per call of the layer (a shared layer
     called twice gives two). ``extra(layer, args, kwargs, output)``, if given, is
-    called after each recorded call. Every wrapper is removed on exit.
+    called after each recorded call. If ``stop_after`` is one of the layers, its first
+    call raises :class:`EarlyExit` once recorded, so nothing after it is computed (or,
+    under ``tf.function``, even traced). Every wrapper is removed on exit.
     """
     installed: list[tuple[Any, Any]] = []
     try:
         for layer in dict.fromkeys(layers):  # each layer once, in order
             previous = layer.__dict__.get("call", _NO_CALL)
             # object.__setattr__: bypass Keras's attribute tracking
-            object.__setattr__(layer, "call", _recording(layer, layer.call, record, extra))
+            wrapper = _recording(layer, layer.call, record, extra, stop=layer is stop_after)
+            object.__setattr__(layer, "call", wrapper)
             installed.append((layer, previous))
         yield
     finally:
         _untap(installed)
 
 
-def _recording(layer: Any, original: Any, record: dict[int, list[Any]], extra: Any) -> Any:
+def _recording(layer: Any, original: Any, record: dict[int, list[Any]], extra: Any, *, stop: bool) -> Any:
     @functools.wraps(original)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         output = original(*args, **kwargs)
         record.setdefault(id(layer), []).append(output)
         if extra is not None:
             extra(layer, args, kwargs, output)
+        if stop:
+            raise EarlyExit
         return output
 
     return wrapper

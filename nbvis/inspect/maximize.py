@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from ._layers import LayerInfo, resolve_layer, tap
+from ._layers import EarlyExit, LayerInfo, resolve_layer, tap
 from ._tf import device_name, require_tf
 
 __all__ = ["MaxActivation", "MaximizeActivation", "maximize_activation"]
@@ -50,6 +50,7 @@ class MaximizeActivation:
         A single-input model; never modified.
     layer : str, int or keras.layers.Layer
         The layer whose filters (last axis) to maximise: conv (4-D) or dense (2-D).
+        The forward pass stops at this layer (its first call, for a shared layer).
     input_shape : tuple of int, optional
         ``(H, W, C)`` of one input, when the model does not declare it.
 
@@ -100,9 +101,12 @@ class MaximizeActivation:
         if self._channels is None:
             tf = require_tf()
             record: dict[int, list[Any]] = {}
-            with tap([self.layer.layer], record):
-                self.model(tf.zeros((1, *self.input_shape)), training=False)
-            out = tf.nest.flatten(record[id(self.layer.layer)][-1])[0]
+            with tap([self.layer.layer], record, stop_after=self.layer.layer):
+                try:
+                    self.model(tf.zeros((1, *self.input_shape)), training=False)
+                except EarlyExit:
+                    pass
+            out = tf.nest.flatten(record[id(self.layer.layer)][0])[0]
             if out.shape.rank not in (2, 4):
                 msg = f"layer: {self.layer.path!r} has a {out.shape.rank}-D output; expected 4-D (conv) or 2-D (dense)"
                 raise ValueError(msg)
@@ -194,9 +198,13 @@ class MaximizeActivation:
         record: dict[int, list[Any]] = {}
         with tf.GradientTape() as tape:
             tape.watch(x)
-            with tap([self.layer.layer], record):
-                self.model(self._transform(x, seed, scales, jitter), training=False)
-            a = tf.cast(tf.nest.flatten(record[id(self.layer.layer)][-1])[0], tf.float32)
+            # stop the forward pass at the layer: what comes after it cannot change its output
+            with tap([self.layer.layer], record, stop_after=self.layer.layer):
+                try:
+                    self.model(self._transform(x, seed, scales, jitter), training=False)
+                except EarlyExit:
+                    pass
+            a = tf.cast(tf.nest.flatten(record[id(self.layer.layer)][0])[0], tf.float32)
             picked = tf.gather(a, filters, axis=a.shape.rank - 1, batch_dims=1)
             act = tf.reduce_mean(picked, axis=list(range(1, a.shape.rank - 1))) if a.shape.rank == 4 else picked
             total = tf.reduce_sum(act)

@@ -75,3 +75,12 @@ def test_models_without_a_declared_input_shape_ask_for_one():
         MaximizeActivation(models.subclassed(), "c2")
     result = maximize_activation(models.subclassed(), "c2", [1], steps=2, input_shape=models.SHAPE)
     assert result.images.shape == (1, 32, 32, 3)
+
+
+def test_forward_pass_stops_at_the_layer_inside_a_nested_model():
+    model = models.nested_in_sequential()
+    opt = MaximizeActivation(model, "base/c1")
+    result = opt.attribute([0, 2], steps=8)
+    acts = Activations(model, "base/c1").attribute(result.images)["base/c1"].mean(axis=(1, 2))
+    np.testing.assert_allclose(result.activations, acts[[0, 1], [0, 2]], rtol=0.5)  # same quantity, up to the last step's jitter
+    assert all("call" not in layer.__dict__ for layer in model.layers[0].layers)
