@@ -12,18 +12,22 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
-__all__ = ["ChartWidget", "__version__", "linechart"]
+__all__ = ["ChartWidget", "__version__", "datasets", "inspect", "linechart"]
 
 # The widget layer needs the built front end; importing it lazily keeps `import nbvis`
 # fast and lets the pure spec builders (nbvis.charts) work without the bundle.
 _LAZY = {"linechart": "nbvis.render", "ChartWidget": "nbvis._widget"}
+_SUBMODULES = ("datasets", "inspect")
 
 if TYPE_CHECKING:
+    from . import datasets, inspect
     from ._widget import ChartWidget
     from .render import linechart
 
 
 def __getattr__(name: str) -> Any:
+    if name in _SUBMODULES:
+        return importlib.import_module(f"nbvis.{name}")
     module = _LAZY.get(name)
     if module is None:
         msg = f"module 'nbvis' has no attribute {name!r}"

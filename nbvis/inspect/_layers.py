@@ -62,14 +62,36 @@ def _output_shape(layer: Any) -> tuple[int | None, ...] | None:
         return None
 
 
-def list_layers(model: Any) -> list[LayerInfo]:
+def list_layers(model: Any, sample: Any = None) -> list[LayerInfo]:
     """Every layer of ``model`` in depth-first order, a nested model before its layers.
+
+    Parameters
+    ----------
+    model : keras.Model
+    sample : array or tensor, optional
+        One batch of inputs. Keras knows no output shapes for the layers of subclassed
+        models; with a sample, they are filled in from one forward pass.
 
     Examples
     --------
-    >>> [(i.path, i.kind) for i in list_layers(model)][:2]
-    [('base', 'Functional'), ('base/block1_conv1', 'Conv2D')]
+    >>> [(i.path, i.kind, i.output_shape) for i in list_layers(model)][:2]
+    [('base', 'Functional', (None, 7, 7, 512)), ('base/block1_conv1', 'Conv2D', (None, 224, 224, 64))]
     """
+    out = _walk(model)
+    if sample is not None and any(i.output_shape is None and not i.is_model for i in out):
+        from ._tf import probe_call_order, to_tensors
+
+        seen = {id(info.layer): shape for info, (shape, _) in probe_call_order(model, to_tensors(sample))}
+        out = [
+            LayerInfo(i.path, i.layer, i.kind, (None, *seen[id(i.layer)][1:]), i.is_model)
+            if i.output_shape is None and seen.get(id(i.layer)) is not None
+            else i
+            for i in out
+        ]
+    return out
+
+
+def _walk(model: Any) -> list[LayerInfo]:
     out: list[LayerInfo] = []
 
     def visit(container: Any, prefix: str) -> None:
@@ -91,7 +113,7 @@ def resolve_layer(model: Any, layer: Any, *, arg: str = "layer") -> LayerInfo:
 
     A plain name (no ``/``) may match a layer at any depth if it is unique.
     """
-    infos = list_layers(model)
+    infos = _walk(model)
     if isinstance(layer, bool):
         pass
     elif isinstance(layer, int):

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from ._layers import LayerInfo, list_layers
+from ._layers import LayerInfo, _walk, list_layers
 
 __all__ = [
     "FinalActivation",
@@ -55,12 +55,6 @@ def to_tensors(x: Any, *, arg: str = "x") -> Any:
     if array.dtype.kind == "f" and array.dtype != np.float32:
         array = array.astype(np.float32)
     return tf.convert_to_tensor(array)
-
-
-def batch_size(x: Any) -> int:
-    tf = require_tf()
-    first = tf.nest.flatten(x)[0]
-    return int(first.shape[0])
 
 
 def first_rows(x: Any, n: int) -> Any:
@@ -150,7 +144,7 @@ def probe_call_order(model: Any, x: Any) -> list[tuple[LayerInfo, tuple[int | No
     tf = require_tf()
     from ._layers import tap
 
-    infos = [i for i in list_layers(model) if not i.is_model]
+    infos = [i for i in _walk(model) if not i.is_model]
     order: list[tuple[LayerInfo, Any]] = []
     by_id = {id(i.layer): i for i in infos}
     record: dict[int, list[Any]] = {}

@@ -100,3 +100,21 @@ def test_layer_listing_names_nested_layers_by_path_with_shapes():
     assert infos["base"].is_model and infos["base/c2"].kind == "Conv2D"
     assert infos["base/c2"].output_shape == (None, 16, 16, 8)
     assert infos["probs"].output_shape == (None, 3)
+
+
+def test_subclassed_layer_shapes_come_from_a_sample_forward_pass():
+    model = models.subclassed()
+    assert {i.path: i.output_shape for i in list_layers(model)}["c2"] is None  # Keras does not know
+    shapes = {i.path: i.output_shape for i in list_layers(model, models.images(2))}
+    assert shapes["c2"] == (None, 16, 16, 8) and shapes["probs"] == (None, 3)
+
+
+def test_targets_may_be_tensors():
+    import tensorflow as tf
+
+    model = models.functional()
+    cam = GradCAM(model)
+    a = cam.attribute(models.images(), target=tf.constant([2, 1, 0, 2]))
+    b = cam.attribute(models.images(), target=[2, 1, 0, 2])
+    np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(cam.last_targets, [2, 1, 0, 2])
