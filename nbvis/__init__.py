@@ -12,15 +12,15 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
-__all__ = ["ChartWidget", "__version__", "datasets", "inspect", "linechart"]
+__all__ = ["ChartWidget", "__version__", "datasets", "inspect", "linechart", "show"]
 
 # The widget layer needs the built front end; importing it lazily keeps `import nbvis`
 # fast and lets the pure spec builders (nbvis.charts) work without the bundle.
 _LAZY = {"linechart": "nbvis.render", "ChartWidget": "nbvis._widget"}
-_SUBMODULES = ("datasets", "inspect")
+_SUBMODULES = ("datasets", "inspect", "show")
 
 if TYPE_CHECKING:
-    from . import datasets, inspect
+    from . import datasets, inspect, show
     from ._widget import ChartWidget
     from .render import linechart
 

@@ -28,6 +28,97 @@ function namedDatasets(spec, found = new Set()) {
 }
 
 /**
+ * TensorBoard's smoothing: a debiased exponential moving average per series, continued
+ * incrementally as rows arrive. Non-finite values are skipped, so a NaN never poisons
+ * the smoothed line.
+ */
+class Smoother {
+  constructor(weight) {
+    this.weight = weight;
+    this.state = new Map();
+  }
+
+  rows(table, start) {
+    if (start === 0) this.state.clear();
+    const xs = table.columns.get("x");
+    const ys = table.columns.get("y");
+    const names = table.columns.get("series");
+    const out = [];
+    if (!xs || !ys || !names) return out;
+    const w = this.weight;
+    for (let i = start; i < table.n; i++) {
+      const y = ys.data[i];
+      if (!Number.isFinite(y)) continue;
+      const name = names.value(i);
+      let s = this.state.get(name);
+      if (!s) {
+        s = { last: 0, n: 0 };
+        this.state.set(name, s);
+      }
+      s.last = s.last * w + (1 - w) * y;
+      s.n += 1;
+      const debias = w === 0 ? 1 : 1 - Math.pow(w, s.n);
+      out.push({ x: xs.value(i), y: s.last / debias, series: name });
+    }
+    return out;
+  }
+}
+
+/** A copy of the spec with the view's local choices applied (log scale on y). */
+function localSpec(spec, { logY }) {
+  const out = structuredClone(spec);
+  if (logY) {
+    const visit = (node) => {
+      if (Array.isArray(node)) node.forEach(visit);
+      else if (node && typeof node === "object") {
+        const y = node.encoding?.y;
+        if (y && y.field === "y") {
+          const { domain, zero, ...rest } = y.scale ?? {};
+          y.scale = { ...rest, type: "log" };
+        }
+        if (node.layer) visit(node.layer);
+      }
+    };
+    visit(out);
+  }
+  return out;
+}
+
+/** The toolbar of a smoothed chart: a smoothing slider and a log-scale toggle. */
+function buildControls(el, meta, { onSmoothing, onLog }) {
+  const bar = document.createElement("div");
+  bar.className = "nbvis-controls";
+  bar.style.cssText = "display:flex;gap:1.2em;align-items:center;font:12px sans-serif;margin:2px 0 4px 4px;";
+  if (meta.smooth) {
+    const label = document.createElement("label");
+    const text = document.createElement("span");
+    const slider = document.createElement("input");
+    const value = document.createElement("span");
+    text.textContent = "Smoothing ";
+    Object.assign(slider, { type: "range", min: "0", max: "0.99", step: "0.01", className: "nbvis-smoothing" });
+    slider.value = String(meta.smooth.weight);
+    slider.style.verticalAlign = "middle";
+    value.textContent = ` ${Number(slider.value).toFixed(2)}`;
+    slider.addEventListener("input", () => {
+      value.textContent = ` ${Number(slider.value).toFixed(2)}`;
+      onSmoothing(Number(slider.value));
+    });
+    label.append(text, slider, value);
+    bar.append(label);
+  }
+  if (meta.log_toggle) {
+    const label = document.createElement("label");
+    const box = document.createElement("input");
+    Object.assign(box, { type: "checkbox", className: "nbvis-log" });
+    box.addEventListener("change", () => onLog(box.checked));
+    label.append(box, document.createTextNode(" log scale"));
+    bar.append(label);
+  }
+  el.append(bar);
+  return bar;
+}
+
+/**
  * Draw one view of a chart model and keep it in step with the model's data store.
  * Data changes go through `view.change` (no re-embed); only a new spec re-embeds.
  * @returns {() => void} cleanup, which finalizes the Vega view
@@ -37,8 +128,29 @@ export function renderChart({ model, el, store }) {
   container.className = "nbvis-view";
   el.appendChild(container);
 
-  const debug = { embeds: 0, updates: 0, view: null, seq: store.seq, error: null };
+  const debug = { embeds: 0, updates: 0, view: null, seq: store.seq, error: null, logY: false };
   el.__nbvis = debug; // what the browser tests (and curious users) read
+
+  // Smoothing and the log toggle live in the browser only: they work while the kernel is busy.
+  const meta = model.get("spec")?.usermeta?.nbvis ?? {};
+  const smoother = meta.smooth ? new Smoother(meta.smooth.weight) : null;
+  let logY = false;
+  const controls =
+    meta.smooth || meta.log_toggle
+      ? buildControls(el, meta, {
+          onSmoothing: (weight) => {
+            smoother.weight = weight;
+            debug.smoothing = weight;
+            enqueue({ name: meta.smooth.source, op: "resmooth" });
+          },
+          onLog: (on) => {
+            logY = on;
+            debug.logY = on;
+            schedule(embed);
+          },
+        })
+      : null;
+  if (controls) el.append(container); // controls above the chart
 
   let result = null;
   let names = new Set();
@@ -66,10 +178,14 @@ export function renderChart({ model, el, store }) {
 
   async function embed() {
     if (disposed) return;
-    const spec = structuredClone(model.get("spec"));
+    const spec = localSpec(model.get("spec"), { logY });
     names = namedDatasets(spec);
     spec.datasets = { ...(spec.datasets ?? {}) };
     for (const name of names) spec.datasets[name] = store.tables.get(name)?.rows() ?? [];
+    const source = meta.smooth && store.tables.get(meta.smooth.source);
+    if (smoother && names.has(meta.smooth.target)) {
+      spec.datasets[meta.smooth.target] = source ? smoother.rows(source, 0) : [];
+    }
     pending.clear(); // the snapshot above holds everything received so far
     const seq = store.seq;
     result?.finalize();
@@ -94,14 +210,24 @@ export function renderChart({ model, el, store }) {
     }
   }
 
+  // Merge a change into what is pending for its dataset: appends extend, a replace
+  // wins, and a smoothing change is remembered alongside either.
   function enqueue(change) {
     const previous = pending.get(change.name);
-    if (change.op !== "append" || previous?.op === "replace") {
-      pending.set(change.name, { op: "replace" });
-    } else if (previous) {
+    if (change.op === "resmooth") {
+      if (previous) previous.resmooth = true;
+      else pending.set(change.name, { op: "resmooth", resmooth: true });
+    } else if (change.op === "replace" || previous?.op === "replace") {
+      pending.set(change.name, { op: "replace", resmooth: true });
+    } else if (previous?.op === "append") {
       previous.stop = change.stop;
     } else {
-      pending.set(change.name, { op: "append", start: change.start, stop: change.stop });
+      pending.set(change.name, {
+        op: "append",
+        start: change.start,
+        stop: change.stop,
+        resmooth: previous?.op === "resmooth",
+      });
     }
     if (!drainScheduled) {
       drainScheduled = true;
@@ -117,10 +243,18 @@ export function renderChart({ model, el, store }) {
     for (const [name, change] of pending) {
       const table = store.tables.get(name);
       if (!names.has(name) || !table) continue;
-      const changeset = vega.changeset();
-      if (change.op === "replace") changeset.remove(() => true).insert(table.rows());
-      else changeset.insert(table.rows(change.start, change.stop));
-      view.change(name, changeset);
+      if (change.op !== "resmooth") {
+        const changeset = vega.changeset();
+        if (change.op === "replace") changeset.remove(() => true).insert(table.rows());
+        else changeset.insert(table.rows(change.start, change.stop));
+        view.change(name, changeset);
+      }
+      if (smoother && name === meta.smooth.source && names.has(meta.smooth.target)) {
+        const smoothed = vega.changeset();
+        if (change.op === "append" && !change.resmooth) smoothed.insert(smoother.rows(table, change.start));
+        else smoothed.remove(() => true).insert(smoother.rows(table, 0));
+        view.change(meta.smooth.target, smoothed);
+      }
     }
     pending.clear();
     const seq = store.seq;

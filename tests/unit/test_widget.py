@@ -95,7 +95,7 @@ def test_update_replaces_and_clear_empties_the_dataset(comms):
 def test_appending_a_new_series_extends_the_legend_in_order(comms):
     chart = nbvis.linechart(pts(0, 2), series="train")
     chart.append([pts(2, 3), pts(0, 1)], series=["train", "val"])
-    assert chart.spec["encoding"]["color"]["scale"]["domain"] == ["train", "val"]
+    assert chart.spec["layer"][0]["encoding"]["color"]["scale"]["domain"] == ["train", "val"]
     assert chart.tables["values"].labels("series") == ["train", "train", "train", "val"]
 
 

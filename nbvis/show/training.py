@@ -1,0 +1,359 @@
+"""Live training plots: ``fit_callbacks`` (a Keras callback) and ``history``.
+
+The batch hook only appends the logs Keras already computed to a list; at most every
+100 ms (and at every epoch end and at the end of training) the rows go to the charts
+as one binary message each. Nothing waits for the browser.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import math
+import re
+import threading
+import time
+import warnings
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import ipywidgets
+import numpy as np
+
+from .._widget import ChartWidget
+from ..render import line_widget
+
+__all__ = ["TrainingPlots", "fit_callbacks", "history"]
+
+_KINDS = {"batch": "Batch", "epoch": "Epoch"}
+_BOUNDED = re.compile(r"acc|auc|precision|recall", re.IGNORECASE)
+_PUSH_INTERVAL = 0.1
+
+
+def metric_group(name: str) -> str:
+    """The chart a metric goes to: ``val_loss`` shares ``loss``'s chart."""
+    return name[4:] if name.startswith("val_") and len(name) > 4 else name
+
+
+def is_bounded(names: Iterable[str]) -> bool:
+    """Whether every metric of a group is accuracy-like, i.e. lives in [0, 1]."""
+    names = list(names)
+    return bool(names) and all(_BOUNDED.search(n) for n in names)
+
+
+class TrainingPlots:
+    """Sections of live line charts, one chart per metric group, in an ipywidgets box.
+
+    Parameters
+    ----------
+    kinds : sequence of {"batch", "epoch"}
+        One section per kind, in this order.
+    metrics : sequence of str, optional
+        Metrics to plot (``val_`` versions included); default: everything logged.
+    zoom_to_fit_accuracy : bool
+        Fit accuracy-like charts to the data instead of [0, 1].
+    smoothing : float or None
+        Initial smoothing of batch charts (epoch charts are not smoothed).
+    height : int
+        Height of each chart in pixels.
+    """
+
+    def __init__(
+        self,
+        kinds: Sequence[str] = ("batch", "epoch"),
+        *,
+        metrics: Sequence[str] | None = None,
+        zoom_to_fit_accuracy: bool = False,
+        smoothing: float | None = 0.6,
+        height: int = 200,
+    ) -> None:
+        self.metrics = None if metrics is None else list(metrics)
+        self.zoom_to_fit_accuracy = zoom_to_fit_accuracy
+        self.smoothing = smoothing
+        self.height = height
+        self.charts: dict[tuple[str, str], ChartWidget] = {}
+        self._series: dict[tuple[str, str], list[str]] = {}
+        self._flagged: set[tuple[str, str]] = set()
+        self._rows: dict[tuple[str, str], int] = {}
+        self._grids: dict[str, ipywidgets.Box] = {}
+        sections = []
+        for kind in kinds:
+            grid = ipywidgets.Box(layout=ipywidgets.Layout(display="flex", flex_flow="row wrap", width="100%"))
+            title = ipywidgets.Label(_KINDS[kind], style={"font_weight": "bold"})
+            self._grids[kind] = grid
+            sections.append(ipywidgets.VBox([title, grid], layout=ipywidgets.Layout(width="100%")))
+        self.widget = ipywidgets.VBox(sections, layout=ipywidgets.Layout(width="100%"))
+        self.seen: set[str] = set()
+
+    def wanted(self, name: str) -> bool:
+        if self.metrics is None:
+            return True
+        return name in self.metrics or metric_group(name) in self.metrics
+
+    def add(self, kind: str, xs: Sequence[float], rows: Sequence[Mapping[str, Any]]) -> None:
+        """Add one point per row (``xs[i]``, ``rows[i][metric]``) to the ``kind`` section."""
+        by_metric: dict[str, tuple[list[float], list[float]]] = {}
+        for x, row in zip(xs, rows):
+            for name, value in row.items():
+                try:
+                    y = float(value)
+                except (TypeError, ValueError):
+                    continue  # not a scalar metric (Keras may log other things)
+                self.seen.add(name)
+                if not self.wanted(name):
+                    continue
+                points = by_metric.setdefault(name, ([], []))
+                points[0].append(x)
+                points[1].append(y)
+        groups: dict[str, dict[str, np.ndarray]] = {}
+        for name, (x, y) in by_metric.items():
+            groups.setdefault(metric_group(name), {})[name] = np.column_stack([x, y])
+        for group, series in groups.items():
+            chart = self._chart(kind, group, list(series))
+            chart.append(series)
+            self._flag_non_finite(kind, group, chart, series)
+
+    def _chart(self, kind: str, group: str, names: list[str]) -> ChartWidget:
+        key = (kind, group)
+        chart = self.charts.get(key)
+        known = self._series.setdefault(key, [])
+        known.extend(n for n in sorted(names, key=lambda n: n.startswith("val_")) if n not in known)
+        if chart is None:
+            bounded = is_bounded(known) and not self.zoom_to_fit_accuracy
+            chart = line_widget(
+                {n: np.empty((0, 2)) for n in known},
+                x_label=_KINDS[kind], y_label=group, height=self.height,
+                y_axis_domain=[0, 1] if bounded else None, zoom_to_fit=not bounded,
+                smoothing=self.smoothing if kind == "batch" else None, events=True,
+            )
+            chart.layout = ipywidgets.Layout(flex="1 1 420px", min_width="320px")
+            self.charts[key] = chart
+            grid = self._grids[kind]
+            grid.children = (*grid.children, chart)
+        return chart
+
+    def _flag_non_finite(self, kind: str, group: str, chart: ChartWidget, series: Mapping[str, np.ndarray]) -> None:
+        for name, xy in series.items():
+            if (kind, name) in self._flagged:
+                continue
+            bad = np.flatnonzero(~np.isfinite(xy[:, 1]))
+            if bad.size:
+                self._flagged.add((kind, name))
+                value = xy[bad[0], 1]
+                text = "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")
+                chart.append_rows("events", {"x": [xy[bad[0], 0]], "label": [f"{name} = {text}"]})
+
+    def flush(self) -> None:
+        """Send every pending point now."""
+        for chart in list(self.charts.values()):
+            chart.flush()
+
+
+def _validate(metrics: Any, callbacks: Any, every_n_batches: Any, smoothing: Any) -> tuple[list[str] | None, list[str]]:
+    if metrics is not None:
+        if isinstance(metrics, str):
+            metrics = [metrics]
+        if not isinstance(metrics, (list, tuple)) or not all(isinstance(m, str) for m in metrics):
+            msg = f"metrics: expected a list of metric names or None, got {metrics!r}"
+            raise TypeError(msg)
+        metrics = list(metrics)
+    kinds = [callbacks] if isinstance(callbacks, str) else list(callbacks)
+    aliases = {"onBatchEnd": "batch", "onEpochEnd": "epoch", "on_batch_end": "batch", "on_epoch_end": "epoch"}
+    kinds = [aliases.get(k, k) for k in kinds]
+    unknown = [k for k in kinds if k not in _KINDS]
+    if unknown or not kinds:
+        msg = f"callbacks: expected a non-empty subset of {list(_KINDS)}, got {callbacks!r}"
+        raise ValueError(msg)
+    if isinstance(every_n_batches, bool) or not isinstance(every_n_batches, int) or every_n_batches < 1:
+        msg = f"every_n_batches: expected a positive int, got {every_n_batches!r}"
+        raise ValueError(msg)
+    if smoothing is not None and (isinstance(smoothing, bool) or not isinstance(smoothing, (int, float)) or not 0 <= smoothing < 1):
+        msg = f"smoothing: expected a weight in [0, 1) or None, got {smoothing!r}"
+        raise ValueError(msg)
+    return metrics, list(dict.fromkeys(kinds))
+
+
+def fit_callbacks(
+    metrics: Sequence[str] | None = None,
+    callbacks: Sequence[str] = ("batch", "epoch"),
+    *,
+    zoom_to_fit_accuracy: bool = False,
+    every_n_batches: int = 1,
+    smoothing: float | None = 0.6,
+    height: int = 200,
+    display: bool = True,
+) -> Any:
+    """A Keras callback that plots loss and metrics live while ``fit()`` runs.
+
+    Parameters
+    ----------
+    metrics : list of str, optional
+        Metrics to plot; ``"loss"`` also brings ``"val_loss"``. Default: everything the
+        logs contain. A requested metric that never appears gets one warning (the
+        ``acc`` vs ``accuracy`` trap).
+    callbacks : sequence of {"batch", "epoch"}
+        Which sections to show: per batch (x = global step) and/or per epoch.
+    zoom_to_fit_accuracy : bool
+        Accuracy-like metrics sit on [0, 1] unless this is true.
+    every_n_batches : int
+        Plot every n-th batch only (fewer host syncs on a GPU).
+    smoothing : float or None
+        Initial smoothing of the batch charts (a slider changes it in the browser).
+    height : int
+        Height of each chart in pixels.
+    display : bool
+        Display the charts when training begins (else display ``cb.widget`` yourself).
+
+    Returns
+    -------
+    keras.callbacks.Callback
+        Works in a list beside EarlyStopping, ModelCheckpoint and others.
+
+    Examples
+    --------
+    >>> cb = nbvis.show.fit_callbacks()
+    >>> model.fit(x, y, epochs=10, validation_split=0.2,
+    ...           callbacks=[cb, keras.callbacks.EarlyStopping(patience=2)])
+    """
+    metrics, kinds = _validate(metrics, callbacks, every_n_batches, smoothing)
+    plots = TrainingPlots(kinds, metrics=metrics, zoom_to_fit_accuracy=zoom_to_fit_accuracy,
+                          smoothing=smoothing, height=height)
+    return _callback_class()(plots, kinds, every_n_batches, display)
+
+
+@functools.cache
+def _callback_class() -> type:
+    try:
+        import keras
+    except ImportError as exc:  # pragma: no cover - depends on the install
+        msg = "nbvis.show.fit_callbacks needs Keras: pip install tensorflow"
+        raise ImportError(msg) from exc
+
+    class FitCallbacks(keras.callbacks.Callback):
+        """nbvis's live training plots (see :func:`nbvis.show.fit_callbacks`)."""
+
+        # The batch hook is thread-safe, so Keras may run it off the training loop.
+        async_safe = True
+
+        def __init__(self, plots: TrainingPlots, kinds: list[str], every: int, display: bool) -> None:
+            super().__init__()
+            self.plots = plots
+            self.kinds = kinds
+            self.every = every
+            self.display = display
+            self.step = 0
+            self._lock = threading.Lock()
+            self._pending: list[tuple[int, Mapping[str, Any]]] = []
+            self._next_push = 0.0
+            self._shown = False
+            self._warned = False
+
+        @property
+        def widget(self) -> ipywidgets.Widget:
+            """The box of charts."""
+            return self.plots.widget
+
+        def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+            return self.plots.widget._repr_mimebundle_(**kwargs)
+
+        def on_train_begin(self, logs: Any = None) -> None:
+            if self.display and not self._shown:
+                from IPython.display import display
+
+                display(self.plots.widget)
+                self._shown = True
+
+        def on_train_batch_end(self, batch: int, logs: Any = None) -> None:
+            self.step += 1
+            if "batch" not in self.kinds or self.step % self.every or not logs:
+                return
+            with self._lock:
+                self._pending.append((self.step, logs))
+            if time.monotonic() >= self._next_push:
+                self._push()
+
+        def _push(self) -> None:
+            with self._lock:
+                pending, self._pending = self._pending, []
+                self._next_push = time.monotonic() + _PUSH_INTERVAL
+            if pending:
+                self.plots.add("batch", [s for s, _ in pending], [row for _, row in pending])
+                self.plots.flush()
+
+        def on_epoch_end(self, epoch: int, logs: Any = None) -> None:
+            self._push()
+            if "epoch" in self.kinds and logs:
+                self.plots.add("epoch", [epoch + 1], [logs])
+            self.plots.flush()
+            if not self._warned:
+                self._warned = True
+                self._warn_missing()
+
+        def on_train_end(self, logs: Any = None) -> None:
+            self._push()
+            self.plots.flush()
+
+        def _warn_missing(self) -> None:
+            if self.plots.metrics is None:
+                return
+            seen = self.plots.seen
+            for name in self.plots.metrics:
+                if name in seen or f"val_{name}" in seen:
+                    continue
+                close = difflib.get_close_matches(name, sorted(seen), n=1, cutoff=0.3)
+                hint = f"; did you mean {close[0]!r}?" if close else ""
+                warnings.warn(
+                    f"fit_callbacks: metric {name!r} never appeared in the training logs "
+                    f"(they have {sorted(seen)}){hint}",
+                    stacklevel=2,
+                )
+
+    return FitCallbacks
+
+
+def _history_rows(history: Any) -> list[Mapping[str, Any]]:
+    if hasattr(history, "history") and isinstance(history.history, Mapping):
+        history = history.history
+    if isinstance(history, Mapping):
+        lengths = {len(v) for v in history.values() if isinstance(v, Sequence) or hasattr(v, "__len__")}
+        if not history or len(lengths) != 1 or any(not hasattr(v, "__len__") for v in history.values()):
+            msg = f"history: expected a dict of equally long lists, got lengths {sorted(lengths)}"
+            raise ValueError(msg)
+        (n,) = lengths
+        return [{k: v[i] for k, v in history.items()} for i in range(n)]
+    if isinstance(history, Sequence) and not isinstance(history, str) and all(isinstance(r, Mapping) for r in history):
+        return list(history)
+    msg = (
+        "history: expected a Keras History, a list of per-epoch dicts or a dict of lists, "
+        f"got {type(history).__name__}"
+    )
+    raise TypeError(msg)
+
+
+def history(
+    history: Any, metrics: Sequence[str] | None = None, *, zoom_to_fit_accuracy: bool = False, height: int = 200
+) -> ipywidgets.Widget:
+    """Plot a finished training run, one chart per metric group (``val_*`` beside its metric).
+
+    Parameters
+    ----------
+    history : keras.callbacks.History, list of dict or dict of lists
+        ``model.fit(...)``'s return value, per-epoch logs, or ``{"loss": [...], ...}``.
+    metrics : list of str, optional
+        Metrics to plot (``"loss"`` brings ``"val_loss"``); default: all.
+
+    Examples
+    --------
+    >>> h = model.fit(x, y, epochs=5, validation_split=0.2, verbose=0)
+    >>> nbvis.show.history(h)
+    """
+    rows = _history_rows(history)
+    metrics, _ = _validate(metrics, ("epoch",), 1, None)
+    plots = TrainingPlots(("epoch",), metrics=metrics, zoom_to_fit_accuracy=zoom_to_fit_accuracy,
+                          smoothing=None, height=height)
+    plots.add("epoch", list(range(1, len(rows) + 1)), rows)
+    missing = [m for m in metrics or [] if m not in plots.seen and f"val_{m}" not in plots.seen]
+    if missing:
+        msg = f"metrics: {missing} not in the history (it has {sorted(plots.seen)})"
+        raise ValueError(msg)
+    return plots.widget

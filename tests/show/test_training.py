@@ -1,0 +1,159 @@
+"""fit_callbacks and history with real Keras training (kernel side; the browser is tested apart)."""
+
+import subprocess
+import sys
+import textwrap
+
+import keras
+import numpy as np
+import pytest
+
+import nbvis
+from nbvis.show.training import is_bounded, metric_group
+
+
+def data(n=512, seed=0):
+    rng = np.random.default_rng(seed)
+    x = rng.random((n, 8)).astype("float32")
+    return x, (x.sum(1) > 4).astype("int32")
+
+
+def model(metrics=("accuracy",)):
+    keras.utils.set_random_seed(0)
+    m = keras.Sequential([keras.Input((8,)), keras.layers.Dense(16, activation="relu"),
+                          keras.layers.Dense(2, activation="softmax")])
+    m.compile("adam", "sparse_categorical_crossentropy", metrics=list(metrics))
+    return m
+
+
+def series(chart):
+    t = chart.tables["values"]
+    return {name: (t.column("x")[t.column("series") == i], t.column("y")[t.column("series") == i])
+            for i, name in enumerate(t.categories("series"))}
+
+
+def test_val_metrics_share_their_base_chart_and_accuracy_sits_on_0_1():
+    assert metric_group("val_loss") == "loss" and metric_group("val_") == "val_"
+    assert is_bounded(["accuracy", "val_accuracy"]) and is_bounded(["AUC"])
+    assert not is_bounded(["loss"]) and not is_bounded([])
+
+
+def test_fit_plots_every_batch_at_its_global_step_and_every_epoch(tmp_path):
+    x, y = data()
+    cb = nbvis.show.fit_callbacks(display=False)
+    others = [keras.callbacks.EarlyStopping(patience=5), keras.callbacks.ModelCheckpoint(str(tmp_path / "m.keras"))]
+    model().fit(x, y, epochs=3, batch_size=32, validation_split=0.25, verbose=0, callbacks=[cb, *others])
+    charts = cb.plots.charts
+    assert set(charts) == {("batch", "loss"), ("batch", "accuracy"), ("epoch", "loss"), ("epoch", "accuracy")}
+    steps = 3 * 12  # 384 training rows / 32
+    bx, by = series(charts["batch", "loss"])["loss"]
+    np.testing.assert_array_equal(bx, np.arange(1, steps + 1))  # global step, not per-epoch batch index
+    assert set(series(charts["epoch", "loss"])) == {"loss", "val_loss"}
+    ex, _ = series(charts["epoch", "loss"])["val_loss"]
+    np.testing.assert_array_equal(ex, [1, 2, 3])
+    acc = charts["epoch", "accuracy"].spec["layer"][0]["encoding"]["y"]["scale"]
+    loss = charts["epoch", "loss"].spec["layer"][0]["encoding"]["y"]["scale"]
+    assert acc == {"domain": [0.0, 1.0]} and loss == {"zero": False}  # no option leaks between charts
+    assert (tmp_path / "m.keras").exists()
+
+
+def test_zoom_to_fit_accuracy_and_every_n_batches_and_metric_selection():
+    x, y = data()
+    cb = nbvis.show.fit_callbacks(["loss"], callbacks=["batch"], every_n_batches=4,
+                                  zoom_to_fit_accuracy=True, display=False)
+    model().fit(x, y, epochs=2, batch_size=32, verbose=0, callbacks=[cb])
+    assert set(cb.plots.charts) == {("batch", "loss")}
+    bx, _ = series(cb.plots.charts["batch", "loss"])["loss"]
+    np.testing.assert_array_equal(bx, np.arange(4, 33, 4))
+    cb2 = nbvis.show.fit_callbacks(zoom_to_fit_accuracy=True, callbacks="epoch", display=False)
+    model().fit(x, y, epochs=1, verbose=0, callbacks=[cb2])
+    assert cb2.plots.charts["epoch", "accuracy"].spec["layer"][0]["encoding"]["y"]["scale"] == {"zero": False}
+
+
+def test_a_requested_metric_that_never_appears_warns_once_with_a_suggestion():
+    x, y = data()
+    cb = nbvis.show.fit_callbacks(["loss", "acc"], display=False)
+    with pytest.warns(UserWarning, match=r"metric 'acc' never appeared .*did you mean 'accuracy'") as record:
+        model().fit(x, y, epochs=3, verbose=0, callbacks=[cb])
+    assert sum("never appeared" in str(w.message) for w in record) == 1
+
+
+def test_nan_loss_keeps_the_chart_working_and_marks_where_it_started():
+    x, y = data()
+    cb = nbvis.show.fit_callbacks(display=False)
+
+    class Poison(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            if cb.step >= 10:
+                logs["loss"] = float("nan")
+
+    model().fit(x, y, epochs=2, batch_size=32, verbose=0, callbacks=[Poison(), cb])
+    chart = cb.plots.charts["batch", "loss"]
+    _, ys = series(chart)["loss"]
+    assert len(ys) == 32 and np.isfinite(ys[:10]).all() and np.isnan(ys[10:]).all()
+    events = chart.tables["events"]
+    assert events.n == 1 and events.labels("label") == ["loss = nan"] and events.column("x")[0] == 11
+
+
+def test_the_batch_hook_never_sends_a_message_per_batch(comms):
+    x, y = data(2048)
+    cb = nbvis.show.fit_callbacks(display=False)
+    model().fit(x, y, epochs=2, batch_size=16, verbose=0, callbacks=[cb])  # 256 steps
+    sent = sum(len(c.custom()) for c in comms)
+    assert cb.step == 256 and sent < 256 / 4, sent
+    rows = sum(ch.tables["values"].n for ch in cb.plots.charts.values())
+    assert rows == 2 * 256 + 2 * 2  # nothing lost: 2 batch charts x 256 steps + 2 epoch charts x 2 epochs
+
+
+def test_bad_arguments_are_refused_before_training():
+    with pytest.raises(ValueError, match="callbacks: expected a non-empty subset of"):
+        nbvis.show.fit_callbacks(callbacks=["onBatchBegin"])
+    with pytest.raises(ValueError, match="every_n_batches: expected a positive int"):
+        nbvis.show.fit_callbacks(every_n_batches=0)
+    with pytest.raises(TypeError, match="metrics: expected a list of metric names"):
+        nbvis.show.fit_callbacks(metrics=[1])
+    assert nbvis.show.fit_callbacks(callbacks=["onEpochEnd"], display=False).kinds == ["epoch"]
+
+
+def test_history_accepts_keras_history_epoch_dicts_and_dict_of_lists():
+    x, y = data()
+    h = model().fit(x, y, epochs=3, validation_split=0.25, verbose=0)
+    forms = [h, [dict(zip(h.history, v)) for v in zip(*h.history.values())], dict(h.history)]
+    tables = []
+    for form in forms:
+        box = nbvis.show.history(form)
+        charts = [c for section in box.children for c in section.children[1].children]
+        tables.append(sorted((c.spec["layer"][0]["encoding"]["y"]["title"], c.tables["values"].n) for c in charts))
+    assert tables[0] == tables[1] == tables[2] == [("accuracy", 6), ("loss", 6)]
+    with pytest.raises(ValueError, match=r"metrics: \['mae'\] not in the history"):
+        nbvis.show.history(h, ["mae"])
+    with pytest.raises(TypeError, match="history: expected a Keras History"):
+        nbvis.show.history(42)
+    with pytest.raises(ValueError, match="history: expected a dict of equally long lists"):
+        nbvis.show.history({"loss": [1, 2], "acc": [1]})
+
+
+def test_mirrored_strategy_gives_one_set_of_charts_without_duplicate_points():
+    code = textwrap.dedent(
+        """
+        import os
+        os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
+        import tensorflow as tf
+        cpu = tf.config.list_physical_devices("CPU")[0]
+        tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
+        import keras, numpy as np, nbvis
+        strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
+        assert strategy.num_replicas_in_sync == 2
+        with strategy.scope():
+            m = keras.Sequential([keras.Input((8,)), keras.layers.Dense(4, activation="relu"), keras.layers.Dense(1)])
+            m.compile("adam", "mse")
+        x = np.random.rand(256, 8).astype("float32"); y = x.sum(1, keepdims=True)
+        cb = nbvis.show.fit_callbacks(display=False)
+        m.fit(x, y, epochs=2, batch_size=32, verbose=0, callbacks=[cb])
+        t = cb.plots.charts["batch", "loss"].tables["values"]
+        print(len(cb.plots.charts), t.n, sorted(set(t.column("x").tolist())) == list(range(1, 17)))
+        """
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split() == ["2", "16", "True"]
