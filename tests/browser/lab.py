@@ -207,7 +207,12 @@ class Lab:
         self.page.evaluate(_PROBE)
 
     def command(self, name: str, args: dict | None = None) -> None:
+        """Run a JupyterLab command and wait for its promise (for run commands: the run)."""
         self.page.evaluate("([n, a]) => window.jupyterapp.commands.execute(n, a)", [name, args or {}])
+
+    def start_command(self, name: str, args: dict | None = None) -> None:
+        """Start a JupyterLab command without waiting for it to finish."""
+        self.page.evaluate("([n, a]) => { window.jupyterapp.commands.execute(n, a); }", [name, args or {}])
 
     def run_all(self) -> None:
         self.command("notebook:run-all-cells")

@@ -1,0 +1,151 @@
+"""fit_callbacks in a real JupyterLab kernel: live during fit(), interactive while it runs."""
+
+from __future__ import annotations
+
+import time
+
+SETUP = """
+import os, time
+os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
+import numpy as np, keras, nbvis
+keras.utils.set_random_seed(0)
+x = np.random.default_rng(0).random((1280, 16)).astype("float32")
+y = (x[:, :8].sum(1) > x[:, 8:].sum(1)).astype("int32")
+model = keras.Sequential([keras.Input((16,)), keras.layers.Dense(32, activation="relu"),
+                          keras.layers.Dense(2, activation="softmax")])
+model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
+
+class Slow(keras.callbacks.Callback):  # ~25 ms steps, so the run lasts long enough to watch
+    def on_train_batch_end(self, batch, logs=None):
+        time.sleep(0.025)
+
+class PoisonAfter(keras.callbacks.Callback):
+    def __init__(self, step):
+        super().__init__(); self.step, self.seen = step, 0
+    def on_train_batch_end(self, batch, logs=None):
+        self.seen += 1
+        if self.seen > self.step:
+            logs["loss"] = float("nan")
+"""
+
+FIT = """
+cb = nbvis.show.fit_callbacks()
+model.fit(x, y, epochs=6, batch_size=32, validation_split=0.25, verbose=0, callbacks=[Slow(), cb])
+"""
+
+def charts(lab):
+    """Chart summaries in page order: batch section (one chart per group), then epoch section."""
+    return lab.page.evaluate(
+        """() => [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .nbvis-chart')].map((el) => {
+             const d = el.__nbvis, v = d && d.view;
+             if (!v) return null;
+             const texts = [];
+             const walk = (item, role) => {
+               const r = item.role || role;
+               if (item.marktype === 'text' && (r === 'axis-title' || r === 'legend-label'))
+                 for (const t of item.items || []) texts.push([r, t.text]);
+               for (const c of item.items || []) walk(c, r);
+             };
+             walk(v.scenegraph().root, null);
+             const has = (name) => { try { return v.data(name).length; } catch (e) { return null; } };
+             return { rows: v.data('values').length, smoothed: has('smoothed'), events: has('events'),
+                      xDomain: v.scale('x').domain(), yType: v.scale('y').type, embeds: d.embeds,
+                      smoothing: d.smoothing ?? null, logY: d.logY,
+                      yTitle: (texts.find(([r, t]) => r === 'axis-title' && t !== 'Batch' && t !== 'Epoch') || [])[1],
+                      xTitle: (texts.find(([r, t]) => r === 'axis-title' && (t === 'Batch' || t === 'Epoch')) || [])[1],
+                      legend: texts.filter(([r]) => r === 'legend-label').map(([, t]) => t) };
+           })"""
+    )
+
+
+def kernel_busy(lab) -> bool:
+    """A cell is still executing (its prompt shows [*]); the kernel status alone flickers to
+    idle while ipykernel answers the widget manager's requests during a long cell."""
+    return lab.page.evaluate(
+        """() => [...window.jupyterapp.shell.currentWidget.content.widgets].some(
+             (c) => c.model.type === 'code' && c.promptNode && c.promptNode.textContent.includes('*'))"""
+    )
+
+
+def find(summaries, x_title, y_title):
+    for i, c in enumerate(summaries):
+        if c and c["xTitle"] == x_title and c["yTitle"] == y_title:
+            return i, c
+    raise AssertionError(f"no {x_title}/{y_title} chart in {summaries}")
+
+
+def test_points_arrive_during_fit_and_the_chart_zooms_smooths_and_rescales_while_it_runs(lab):
+    lab.server.write_notebook("fit.ipynb", [SETUP, FIT])
+    lab.open("fit.ipynb")
+    lab.start_command("notebook:run-all-cells")
+    lab.page.wait_for_function(
+        """() => [...document.querySelectorAll('.nbvis-chart')].some((el) => el.__nbvis?.view?.data('values').length > 20)""",
+        timeout=60_000,
+    )
+    # 1. points arrive during training, not only at its end
+    assert kernel_busy(lab)
+    first = find(charts(lab), "Batch", "loss")[1]["rows"]
+    time.sleep(1.0)
+    index, second = find(charts(lab), "Batch", "loss")
+    assert kernel_busy(lab), "the run ended too soon to observe it"
+    assert second["rows"] > first, (first, second)
+
+    # 2. zoom (wheel) and pan work while the kernel is busy in fit()
+    canvas = lab.page.locator(".nbvis-chart canvas").nth(index)
+    box = canvas.bounding_box()
+    before = second["xDomain"]
+    lab.page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5)
+    lab.page.mouse.wheel(0, -400)
+    lab.page.wait_for_timeout(300)
+    zoomed = find(charts(lab), "Batch", "loss")[1]
+    assert kernel_busy(lab)
+    assert zoomed["xDomain"][1] - zoomed["xDomain"][0] < 0.8 * (before[1] - before[0]), (before, zoomed["xDomain"])
+    assert zoomed["embeds"] == 1  # zooming and streaming never re-embed
+
+    # 3. the smoothing slider and the log toggle work while the kernel is busy
+    chart = lab.page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .nbvis-chart").nth(index)
+    slider = chart.locator(".nbvis-smoothing")
+    slider.fill("0.95")
+    lab.page.wait_for_timeout(200)
+    smoothed = find(charts(lab), "Batch", "loss")[1]
+    assert smoothed["smoothing"] == 0.95 and smoothed["smoothed"] == smoothed["rows"]
+    chart.locator(".nbvis-log").check()
+    lab.page.wait_for_function(
+        "(i) => document.querySelectorAll('.nbvis-chart')[i].__nbvis.view.scale('y').type === 'log'", arg=index
+    )
+    assert kernel_busy(lab), "controls must be shown working while fit() still runs"
+    lab.screenshot("fit_during_training")
+
+    # 4. after the run: everything arrived, val_ metrics beside their base metric
+    lab.wait_idle(timeout=120)
+    summaries = charts(lab)
+    assert find(summaries, "Batch", "loss")[1]["rows"] == 6 * 30  # 960 rows / 32, every batch
+    epoch_loss = find(summaries, "Epoch", "loss")[1]
+    assert epoch_loss["rows"] == 12 and epoch_loss["legend"] == ["loss", "val_loss"]
+    assert find(summaries, "Epoch", "accuracy")[1]["legend"] == ["accuracy", "val_accuracy"]
+    assert lab.execute("print(sorted(k for k in cb.plots.charts))").strip() == (
+        "[('batch', 'accuracy'), ('batch', 'loss'), ('epoch', 'accuracy'), ('epoch', 'loss')]"
+    )
+
+
+def test_a_nan_loss_is_marked_where_it_started_and_the_chart_keeps_working(lab):
+    lab.server.write_notebook(
+        "nan.ipynb",
+        [SETUP, "cb = nbvis.show.fit_callbacks(callbacks=['batch'])\n"
+                "model.fit(x, y, epochs=2, batch_size=64, verbose=0, callbacks=[PoisonAfter(12), cb])"],
+    )
+    lab.open("nan.ipynb")
+    lab.run_all()
+    lab.page.wait_for_function(
+        """() => [...document.querySelectorAll('.nbvis-chart')].some((el) => el.__nbvis?.view?.data('events').length === 1
+                  && el.__nbvis.view.data('values').length === 40)""",
+        timeout=30_000,
+    )
+    _, loss = find(charts(lab), "Batch", "loss")
+    assert loss["events"] == 1 and loss["rows"] == 40
+    label = lab.page.evaluate(
+        """() => { for (const el of document.querySelectorAll('.nbvis-chart')) {
+                     const e = el.__nbvis.view.data('events'); if (e.length) return [e[0].x, e[0].label]; } }"""
+    )
+    assert label == [13, "loss = nan"]
+    lab.screenshot("fit_nan")
