@@ -1,8 +1,9 @@
 """Live training plots: ``fit_callbacks`` (a Keras callback) and ``history``.
 
-The batch hook only appends the logs Keras already computed to a list; at most every
-100 ms (and at every epoch end and at the end of training) the rows go to the charts
-as one binary message each. Nothing waits for the browser.
+The batch hook only appends the logs Keras already computed to a list. Every 100 ms per
+chart (so about 10 messages a second for all of them), at every epoch end and at the
+end of training, the rows go to the charts as one binary message per chart.
+Nothing waits for the browser.
 """
 
 from __future__ import annotations
@@ -20,14 +21,16 @@ from typing import Any
 import ipywidgets
 import numpy as np
 
-from .._widget import ChartWidget
+from .._widget import ChartWidget, VegaRuntime
 from ..render import line_widget
 
 __all__ = ["TrainingPlots", "fit_callbacks", "history"]
 
 _KINDS = {"batch": "Batch", "epoch": "Epoch"}
 _BOUNDED = re.compile(r"acc|auc|precision|recall", re.IGNORECASE)
-_PUSH_INTERVAL = 0.1
+# At most this many data messages per second for all the charts of one callback
+# together (each chart is one widget, so one message per chart per push).
+_MESSAGES_PER_SECOND = 10
 
 
 def metric_group(name: str) -> str:
@@ -84,6 +87,7 @@ class TrainingPlots:
             sections.append(ipywidgets.VBox([title, grid], layout=ipywidgets.Layout(width="100%")))
         self.widget = ipywidgets.VBox(sections, layout=ipywidgets.Layout(width="100%"))
         self.seen: set[str] = set()
+        VegaRuntime.shared()  # ship the Vega runtime now, not in the middle of training
 
     def wanted(self, name: str) -> bool:
         if self.metrics is None:
@@ -275,7 +279,8 @@ def _callback_class() -> type:
         def _push(self) -> None:
             with self._lock:
                 pending, self._pending = self._pending, []
-                self._next_push = time.monotonic() + _PUSH_INTERVAL
+                charts = len(self.plots.charts)
+                self._next_push = time.monotonic() + max(1, charts) / _MESSAGES_PER_SECOND
             if pending:
                 self.plots.add("batch", [s for s, _ in pending], [row for _, row in pending])
                 self.plots.flush()

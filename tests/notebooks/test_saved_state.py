@@ -49,8 +49,12 @@ def test_points_streamed_in_later_cells_are_in_the_saved_state():
     assert data["seq"] >= 2
 
 
-def test_quickstart_example_runs():
-    nb = nbformat.read(ROOT / "examples" / "00_quickstart.ipynb", as_version=4)
-    NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(ROOT / "examples")}}).execute()
+import pytest  # noqa: E402
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in (ROOT / "examples").glob("*.ipynb")))
+def test_example_notebook_runs_without_errors(name):
+    nb = nbformat.read(ROOT / "examples" / name, as_version=4)
+    NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(ROOT / "examples")}}).execute()
     errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
-    assert not errors
+    assert not errors, errors[0]["evalue"] if errors else ""
