@@ -21,10 +21,11 @@ from typing import Any
 import ipywidgets
 import numpy as np
 
+from .._static import static_html
 from .._widget import ChartWidget, VegaRuntime
 from ..render import line_widget
 
-__all__ = ["TrainingPlots", "fit_callbacks", "history"]
+__all__ = ["TrainingPlots", "TrainingView", "fit_callbacks", "history"]
 
 _KINDS = {"batch": "Batch", "epoch": "Epoch"}
 _BOUNDED = re.compile(r"acc|auc|precision|recall", re.IGNORECASE)
@@ -42,6 +43,29 @@ def is_bounded(names: Iterable[str]) -> bool:
     """Whether every metric of a group is accuracy-like, i.e. lives in [0, 1]."""
     names = list(names)
     return bool(names) and all(_BOUNDED.search(n) for n in names)
+
+
+class TrainingView(ipywidgets.VBox):
+    """The box of training charts. Once ``final`` is set, its output also carries a static
+    picture of every chart (``text/html`` with PNG images), which is what nbconvert,
+    GitHub and nbviewer show when the notebook was saved without widget state."""
+
+    def __init__(self, plots: TrainingPlots, children: Sequence[ipywidgets.Widget], **kwargs: Any) -> None:
+        super().__init__(children, **kwargs)
+        self._plots = plots
+        self.final = False
+
+    def __repr__(self) -> str:
+        charts = len(self._plots.charts)
+        return f"<nbvis training charts: {charts} chart{'s' * (charts != 1)}>"
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        data = super()._repr_mimebundle_(**kwargs)
+        if self.final:
+            picture = static_html(self._plots.sections())
+            if picture:
+                data["text/html"] = picture
+        return data
 
 
 class TrainingPlots:
@@ -85,7 +109,8 @@ class TrainingPlots:
             title = ipywidgets.Label(_KINDS[kind], style={"font_weight": "bold"})
             self._grids[kind] = grid
             sections.append(ipywidgets.VBox([title, grid], layout=ipywidgets.Layout(width="100%")))
-        self.widget = ipywidgets.VBox(sections, layout=ipywidgets.Layout(width="100%"))
+        self._kinds = list(kinds)
+        self.widget = TrainingView(self, sections, layout=ipywidgets.Layout(width="100%"))
         self.seen: set[str] = set()
         VegaRuntime.shared()  # ship the Vega runtime now, not in the middle of training
 
@@ -146,6 +171,11 @@ class TrainingPlots:
                 value = xy[bad[0], 1]
                 text = "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")
                 chart.append_rows("events", {"x": [xy[bad[0], 0]], "label": [f"{name} = {text}"]})
+
+    def sections(self) -> list[tuple[str, list[ChartWidget]]]:
+        """(title, charts) per section, in display order."""
+        return [(_KINDS[kind], [c for c in self._grids[kind].children if isinstance(c, ChartWidget)])
+                for kind in self._kinds]
 
     def flush(self) -> None:
         """Send every pending point now."""
@@ -249,7 +279,7 @@ def _callback_class() -> type:
             self._lock = threading.Lock()
             self._pending: list[tuple[int, Mapping[str, Any]]] = []
             self._next_push = 0.0
-            self._shown = False
+            self._handle: Any = None
             self._warned = False
 
         @property
@@ -261,11 +291,10 @@ def _callback_class() -> type:
             return self.plots.widget._repr_mimebundle_(**kwargs)
 
         def on_train_begin(self, logs: Any = None) -> None:
-            if self.display and not self._shown:
+            if self.display and self._handle is None:
                 from IPython.display import display
 
-                display(self.plots.widget)
-                self._shown = True
+                self._handle = display(self.plots.widget, display_id=True)
 
         def on_train_batch_end(self, batch: int, logs: Any = None) -> None:
             self.step += 1
@@ -297,6 +326,10 @@ def _callback_class() -> type:
         def on_train_end(self, logs: Any = None) -> None:
             self._push()
             self.plots.flush()
+            # Refresh the output once, so that it also holds pictures of the final curves.
+            self.plots.widget.final = True
+            if self._handle is not None:
+                self._handle.update(self.plots.widget)
 
         def _warn_missing(self) -> None:
             if self.plots.metrics is None:
@@ -337,7 +370,7 @@ def _history_rows(history: Any) -> list[Mapping[str, Any]]:
 
 def history(
     history: Any, metrics: Sequence[str] | None = None, *, zoom_to_fit_accuracy: bool = False, height: int = 200
-) -> ipywidgets.Widget:
+) -> TrainingView:
     """Plot a finished training run, one chart per metric group (``val_*`` beside its metric).
 
     Parameters
@@ -357,6 +390,7 @@ def history(
     plots = TrainingPlots(("epoch",), metrics=metrics, zoom_to_fit_accuracy=zoom_to_fit_accuracy,
                           smoothing=None, height=height)
     plots.add("epoch", list(range(1, len(rows) + 1)), rows)
+    plots.widget.final = True  # a finished run: its output carries pictures too
     missing = [m for m in metrics or [] if m not in plots.seen and f"val_{m}" not in plots.seen]
     if missing:
         msg = f"metrics: {missing} not in the history (it has {sorted(plots.seen)})"

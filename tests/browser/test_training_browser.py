@@ -118,7 +118,10 @@ def test_points_arrive_during_fit_and_the_chart_zooms_smooths_and_rescales_while
 
     # 4. after the run: everything arrived, val_ metrics beside their base metric
     lab.wait_idle(timeout=120)
+    lab.page.wait_for_timeout(500)
     summaries = charts(lab)
+    # the output was refreshed once at the end (to carry pictures): still one live view per chart
+    assert len(summaries) == 4 and all(s is not None for s in summaries), summaries
     assert find(summaries, "Batch", "loss")[1]["rows"] == 6 * 30  # 960 rows / 32, every batch
     epoch_loss = find(summaries, "Epoch", "loss")[1]
     assert epoch_loss["rows"] == 12 and epoch_loss["legend"] == ["loss", "val_loss"]

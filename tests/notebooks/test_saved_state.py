@@ -58,3 +58,29 @@ def test_example_notebook_runs_without_errors(name):
     NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(ROOT / "examples")}}).execute()
     errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert not errors, errors[0]["evalue"] if errors else ""
+
+
+def test_after_fit_the_output_carries_pictures_of_the_final_curves_for_exports_without_state():
+    import base64
+    import re
+
+    from nbconvert import HTMLExporter
+
+    nb = execute(
+        [
+            "import os\nos.environ['TF_CPP_MIN_LOG_LEVEL'] = '3'\nimport numpy as np, keras, nbvis\n"
+            "x = np.random.default_rng(0).random((256, 4)).astype('float32'); y = (x.sum(1) > 2).astype('int32')\n"
+            "m = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2, activation='softmax')])\n"
+            "m.compile('adam', 'sparse_categorical_crossentropy', metrics=['accuracy'])",
+            "m.fit(x, y, epochs=2, validation_split=0.25, verbose=0, callbacks=[nbvis.show.fit_callbacks()]);",
+        ]
+    )
+    (output,) = [o for o in nb.cells[1].outputs if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
+    picture = output["data"]["text/html"]
+    images = re.findall(r'src="data:image/png;base64,([^"]+)"', picture)
+    assert len(images) == 4  # batch loss, batch accuracy, epoch loss, epoch accuracy
+    assert all(base64.b64decode(i)[:8] == b"\x89PNG\r\n\x1a\n" for i in images)
+    assert picture.count("<b>Batch</b>") == 1 and picture.count("<b>Epoch</b>") == 1
+    nb.metadata.pop("widgets")  # as saved by a front end that cannot save widget state
+    body, _ = HTMLExporter().from_notebook_node(nb)
+    assert body.count("data:image/png;base64,") >= 4 and "nbvis-static" in body
