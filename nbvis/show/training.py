@@ -93,8 +93,10 @@ class TrainingPlots:
         zoom_to_fit_accuracy: bool = False,
         smoothing: float | None = 0.6,
         height: int = 200,
+        window: int | None = None,
     ) -> None:
         self.metrics = None if metrics is None else list(metrics)
+        self.window = window
         self.zoom_to_fit_accuracy = zoom_to_fit_accuracy
         self.smoothing = smoothing
         self.height = height
@@ -141,6 +143,8 @@ class TrainingPlots:
             chart = self._chart(kind, group, list(series))
             chart.append(series)
             self._flag_non_finite(kind, group, chart, series)
+            if self.window is not None and kind == "batch":
+                self._trim(chart)
 
     def _chart(self, kind: str, group: str, names: list[str]) -> ChartWidget:
         key = (kind, group)
@@ -160,6 +164,20 @@ class TrainingPlots:
             grid = self._grids[kind]
             grid.children = (*grid.children, chart)
         return chart
+
+    def _trim(self, chart: ChartWidget) -> None:
+        """Keep the last ``window`` points of each series (kernel and browser alike)."""
+        table = chart.tables["values"]
+        names = table.categories("series")
+        if table.n <= self.window * len(names):
+            return
+        codes, x, y = table.column("series"), table.column("x"), table.column("y")
+        kept = {}
+        for code, name in enumerate(names):
+            rows = np.flatnonzero(codes == code)[-self.window :]
+            kept[name] = np.column_stack([x[rows], y[rows]])
+        if any(len(v) for v in kept.values()) and sum(len(v) for v in kept.values()) < table.n:
+            chart.update(kept)
 
     def _flag_non_finite(self, kind: str, group: str, chart: ChartWidget, series: Mapping[str, np.ndarray]) -> None:
         for name, xy in series.items():
@@ -183,7 +201,12 @@ class TrainingPlots:
             chart.flush()
 
 
-def _validate(metrics: Any, callbacks: Any, every_n_batches: Any, smoothing: Any) -> tuple[list[str] | None, list[str]]:
+def _validate(
+    metrics: Any, callbacks: Any, every_n_batches: Any, smoothing: Any, window: Any = None
+) -> tuple[list[str] | None, list[str]]:
+    if window is not None and (isinstance(window, bool) or not isinstance(window, int) or window < 2):
+        msg = f"window: expected an int >= 2 (points kept per series) or None, got {window!r}"
+        raise ValueError(msg)
     if metrics is not None:
         if isinstance(metrics, str):
             metrics = [metrics]
@@ -213,6 +236,7 @@ def fit_callbacks(
     *,
     zoom_to_fit_accuracy: bool = False,
     every_n_batches: int = 1,
+    window: int | None = None,
     smoothing: float | None = 0.6,
     height: int = 200,
     display: bool = True,
@@ -231,6 +255,9 @@ def fit_callbacks(
         Accuracy-like metrics sit on [0, 1] unless this is true.
     every_n_batches : int
         Plot every n-th batch only (fewer host syncs on a GPU).
+    window : int, optional
+        Batch charts keep only the last ``window`` points of each series (endless runs);
+        epoch charts keep everything.
     smoothing : float or None
         Initial smoothing of the batch charts (a slider changes it in the browser).
     height : int
@@ -249,9 +276,9 @@ def fit_callbacks(
     >>> model.fit(x, y, epochs=10, validation_split=0.2,
     ...           callbacks=[cb, keras.callbacks.EarlyStopping(patience=2)])
     """
-    metrics, kinds = _validate(metrics, callbacks, every_n_batches, smoothing)
+    metrics, kinds = _validate(metrics, callbacks, every_n_batches, smoothing, window)
     plots = TrainingPlots(kinds, metrics=metrics, zoom_to_fit_accuracy=zoom_to_fit_accuracy,
-                          smoothing=smoothing, height=height)
+                          smoothing=smoothing, height=height, window=window)
     return _callback_class()(plots, kinds, every_n_batches, display)
 
 

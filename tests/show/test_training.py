@@ -157,3 +157,16 @@ def test_mirrored_strategy_gives_one_set_of_charts_without_duplicate_points():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.split() == ["2", "16", "True"]
+
+
+def test_window_keeps_the_last_points_of_each_batch_series_and_every_epoch():
+    x, y = data()
+    cb = nbvis.show.fit_callbacks(window=10, display=False)
+    model().fit(x, y, epochs=3, batch_size=32, verbose=0, callbacks=[cb])  # 48 steps
+    bx, _ = series(cb.plots.charts["batch", "loss"])["loss"]
+    np.testing.assert_array_equal(bx, np.arange(39, 49))
+    assert cb.plots.charts["batch", "loss"].tables["values"].n == 10
+    ex, _ = series(cb.plots.charts["epoch", "loss"])["loss"]
+    np.testing.assert_array_equal(ex, [1, 2, 3])
+    with pytest.raises(ValueError, match="window: expected an int >= 2"):
+        nbvis.show.fit_callbacks(window=1)
