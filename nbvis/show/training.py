@@ -380,13 +380,16 @@ def _history_rows(history: Any) -> list[Mapping[str, Any]]:
     if hasattr(history, "history") and isinstance(history.history, Mapping):
         history = history.history
     if isinstance(history, Mapping):
-        lengths = {len(v) for v in history.values() if isinstance(v, Sequence) or hasattr(v, "__len__")}
+        lengths = {len(v) for v in history.values() if hasattr(v, "__len__")}
         if not history or len(lengths) != 1 or any(not hasattr(v, "__len__") for v in history.values()):
             msg = f"history: expected a dict of equally long lists, got lengths {sorted(lengths)}"
             raise ValueError(msg)
         (n,) = lengths
         return [{k: v[i] for k, v in history.items()} for i in range(n)]
     if isinstance(history, Sequence) and not isinstance(history, str) and all(isinstance(r, Mapping) for r in history):
+        if not history:
+            msg = "history: got an empty list; expected one dict of logs per epoch"
+            raise ValueError(msg)
         return list(history)
     msg = (
         "history: expected a Keras History, a list of per-epoch dicts or a dict of lists, "

@@ -129,6 +129,8 @@ def test_history_accepts_keras_history_epoch_dicts_and_dict_of_lists():
         nbvis.show.history(h, ["mae"])
     with pytest.raises(TypeError, match="history: expected a Keras History"):
         nbvis.show.history(42)
+    with pytest.raises(ValueError, match="history: got an empty list"):
+        nbvis.show.history([])
     with pytest.raises(ValueError, match="history: expected a dict of equally long lists"):
         nbvis.show.history({"loss": [1, 2], "acc": [1]})
 
