@@ -13,8 +13,25 @@ the GPU when TensorFlow sees one; each object reports its ``device``.
 from ._layers import LayerInfo, list_layers, resolve_layer
 from ._tf import device_name
 from .activations import Activations
-from .cam import GradCAM, GradCAMPlusPlus, colorize, normalize, overlay, upsample
+from .cam import GradCAM, GradCAMPlusPlus, colorize, colormap, normalize, overlay, upsample
 from .maximize import MaxActivation, MaximizeActivation, maximize_activation
+
+
+
+def inspect(model, images, *, labels=None, class_names=None, layers=None):  # noqa: ANN001, ANN201
+    """An interactive inspector of ``model`` on ``images`` (see :class:`nbvis.inspect.widget.Inspector`).
+
+    Feature maps of any layer, top-k predictions, the Grad-CAM of a chosen class over the
+    image, and max-activation images on request.
+
+    Examples
+    --------
+    >>> nbvis.inspect.inspect(model, x_test[:8], labels=y_test[:8], class_names=names)
+    """
+    from .widget import inspect as _inspect  # needs the built front end
+
+    return _inspect(model, images, labels=labels, class_names=class_names, layers=layers)
+
 
 __all__ = [
     "Activations",
@@ -24,7 +41,9 @@ __all__ = [
     "MaxActivation",
     "MaximizeActivation",
     "colorize",
+    "colormap",
     "device_name",
+    "inspect",
     "list_layers",
     "maximize_activation",
     "normalize",

@@ -1,0 +1,119 @@
+"""The Inspector in JupyterLab: click through layers, images, classes and filters; the canvases
+must agree with the engine's numbers."""
+
+from __future__ import annotations
+
+import json
+
+SETUP = """
+import os
+os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
+import numpy as np, keras, nbvis
+from nbvis.datasets import shapes
+from nbvis.inspect import GradCAM, colormap, normalize, upsample
+keras.utils.set_random_seed(0)
+data = shapes(900, seed=1)
+model = keras.Sequential([
+    keras.Input((64, 64, 3)),
+    keras.layers.Conv2D(16, 3, padding="same", activation="relu", name="conv1"),
+    keras.layers.Conv2D(32, 3, padding="same", strides=2, activation="relu", name="conv2"),
+    keras.layers.Conv2D(32, 3, padding="same", strides=2, activation="relu", name="conv3"),
+    keras.layers.GlobalAveragePooling2D(),
+    keras.layers.Dense(3, activation="softmax", name="probs"),
+])
+model.compile("adam", "sparse_categorical_crossentropy")
+model.fit(data.images, data.labels, epochs=2, batch_size=64, verbose=0)
+test = shapes(6, seed=7)
+"""
+
+SHOW = "w = nbvis.inspect.inspect(model, test.images, labels=test.labels, class_names=test.class_names)\nw"
+
+BRIGHTEST_TILE = """() => {
+  const root = document.querySelector('.nbvis-insp').parentElement, d = root.__nbvis_inspector;
+  const c = root.querySelector('canvas.nbvis-grid'), ctx = c.getContext('2d');
+  const means = [];
+  for (let i = 0; i < d.tiles; i++) {
+    const x = (i % d.cols) * (d.tileW + d.pad), y = Math.floor(i / d.cols) * (d.tileH + d.pad);
+    const px = ctx.getImageData(x, y, d.tileW, d.tileH).data;
+    let s = 0; for (let k = 0; k < px.length; k += 4) s += px[k];
+    means.push(s / (px.length / 4));
+  }
+  return d.first + means.indexOf(Math.max(...means));
+}"""
+
+HOTTEST_HEAT = """(lut) => {
+  const c = document.querySelector('canvas.nbvis-heat'), px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  let best = -1, at = [0, 0];
+  for (let p = 0; p < c.width * c.height; p++) {
+    let idx = 0, dist = Infinity;
+    for (let j = 0; j < 256; j++) {
+      const dr = px[4 * p] - lut[j][0], dg = px[4 * p + 1] - lut[j][1], db = px[4 * p + 2] - lut[j][2];
+      const e = dr * dr + dg * dg + db * db; if (e < dist) { dist = e; idx = j; }
+    }
+    if (idx > best) { best = idx; at = [Math.floor(p / c.width), p % c.width]; }
+  }
+  return at;
+}"""
+
+
+def debug(lab):
+    return lab.page.evaluate("() => document.querySelector('.nbvis-insp').parentElement.__nbvis_inspector")
+
+
+def engine_brightest(lab):
+    return int(lab.execute("print(int(np.argmax(w.activations(w.layer, w.image).mean(axis=(0, 1)))))").strip())
+
+
+def test_clicking_through_layers_images_classes_and_filters_agrees_with_the_engine(lab):
+    lab.server.write_notebook("inspect.ipynb", [SETUP, SHOW])
+    lab.open("inspect.ipynb")
+    lab.run_all()
+    lab.page.wait_for_function(
+        "() => document.querySelector('.nbvis-insp')?.parentElement.__nbvis_inspector?.tiles > 0", timeout=60_000)
+
+    # the brightest tile (shared normalisation) is the filter with the largest mean activation
+    assert debug(lab)["tiles"] == 16
+    assert lab.page.evaluate(BRIGHTEST_TILE) == engine_brightest(lab)
+
+    # switch layer from the list
+    lab.page.select_option("select.nbvis-layer", "conv3")
+    lab.page.wait_for_function(
+        "() => document.querySelector('.nbvis-insp').parentElement.__nbvis_inspector.tiles === 32")
+    assert lab.page.evaluate(BRIGHTEST_TILE) == engine_brightest(lab)
+    switch_ms = json.loads(lab.execute("import json; print(json.dumps(w._status['ms']))"))["feature maps"]
+    print(f"layer switch, kernel side: {switch_ms} ms")
+
+    # pick another image: the feature maps and the CAM follow
+    before = lab.page.evaluate("() => document.querySelector('canvas.nbvis-grid').toDataURL()")
+    lab.page.locator(".nbvis-thumbs canvas").nth(3).click()
+    lab.page.wait_for_function(
+        "() => document.querySelector('.nbvis-insp').parentElement.__nbvis_inspector.camImage === 3")
+    lab.page.wait_for_function("(b) => document.querySelector('canvas.nbvis-grid').toDataURL() !== b", arg=before)
+    assert lab.page.evaluate(BRIGHTEST_TILE) == engine_brightest(lab)
+
+    # choose the second-ranked class: the CAM's hottest point is where the engine's is
+    second = lab.page.locator(".nbvis-preds .pred").nth(1)
+    target = int(lab.execute("print(w._preds[1]['index'])").strip())
+    second.click()
+    lab.page.wait_for_function(
+        "(t) => document.querySelector('.nbvis-insp').parentElement.__nbvis_inspector.camTarget === t", arg=target)
+    lut = json.loads(lab.execute("import json; print(json.dumps(colormap('jet').tolist()))"))
+    hot = lab.page.evaluate(HOTTEST_HEAT, lut)
+    expected = json.loads(lab.execute(
+        "cam = GradCAM(model).attribute(test.images[3:4], target=[w.target])\n"
+        "heat = normalize(upsample(cam, (64, 64)))[0]\n"
+        "print(json.dumps([int(v) for v in np.unravel_index(np.argmax(heat), heat.shape)]))"))
+    assert abs(hot[0] - expected[0]) <= 2 and abs(hot[1] - expected[1]) <= 2, (hot, expected)
+
+    # click a tile to enlarge it
+    lab.page.locator("canvas.nbvis-grid").click(position={"x": 5, "y": 5})
+    assert debug(lab)["zoomed"] == 0
+
+    # max-activation gallery: computed on request, results appear with a progress bar
+    lab.page.locator(".nbvis-maximize").click()
+    lab.page.wait_for_function(
+        "() => document.querySelector('.nbvis-insp').parentElement.__nbvis_inspector.gallery === 8", timeout=120_000)
+    assert lab.page.evaluate("() => document.querySelector('.nbvis-insp progress').value") == 1
+    status = lab.page.locator(".nbvis-status").inner_text()
+    assert "device CPU:0" in status or "device GPU:0" in status
+    lab.screenshot("inspector")
