@@ -106,7 +106,7 @@ function render({ model, el: root }) {
     clearTimeout(busyTimer);
     busyTimer = setTimeout(() => {
       status.className = "status nbvis-status busy";
-      status.textContent = "The kernel is busy: this view updates when it is free.";
+      status.textContent = "The kernel is busy or not running: this view updates when it answers.";
     }, 1500);
   };
   const answered = () => clearTimeout(busyTimer);

@@ -117,3 +117,63 @@ def test_clicking_through_layers_images_classes_and_filters_agrees_with_the_engi
     status = lab.page.locator(".nbvis-status").inner_text()
     assert "device CPU:0" in status or "device GPU:0" in status
     lab.screenshot("inspector")
+
+
+STATES_SETUP = """
+import os
+os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
+import numpy as np, keras, nbvis
+keras.utils.set_random_seed(0)
+model = keras.Sequential([
+    keras.Input((32, 32, 3)),
+    keras.layers.Conv2D(64, 3, padding="same", activation="relu", name="c64"),
+    keras.layers.Conv2D(80, 3, padding="same", strides=2, activation="relu", name="c80"),
+    keras.layers.GlobalAveragePooling2D(),
+    keras.layers.Dense(8, activation="relu", name="hidden"),
+    keras.layers.Dense(3, activation="softmax", name="probs"),
+])
+w = nbvis.inspect.inspect(model, np.random.default_rng(0).random((3, 32, 32, 3)).astype("float32"))
+w
+"""
+
+
+def test_paging_dense_layers_errors_and_a_busy_kernel_are_visible_states(lab):
+    lab.server.write_notebook("states.ipynb", [STATES_SETUP])
+    lab.open("states.ipynb")
+    lab.run_all()
+    lab.page.wait_for_function(
+        "() => document.querySelector('.nbvis-insp')?.parentElement.__nbvis_inspector?.tiles === 64", timeout=60_000)
+
+    # end to end: choose a layer in the list until its grid is drawn (recorded, not asserted)
+    elapsed = lab.page.evaluate(
+        """async () => { const s = document.querySelector('select.nbvis-layer'), d = document.querySelector('.nbvis-insp').parentElement.__nbvis_inspector;
+             const t0 = performance.now(); s.value = 'c80'; s.dispatchEvent(new Event('change'));
+             while (d.tiles !== 64 || d.first !== 0 || !document.querySelector('.nbvis-insp').textContent.includes('of 80')) await new Promise(r => setTimeout(r, 5));
+             return performance.now() - t0; }""")
+    print(f"layer switch to a 80-channel layer, click to pixels: {elapsed:.0f} ms")
+    assert "page 1/2" in lab.page.locator(".nbvis-insp").inner_text()
+    lab.page.locator(".nbvis-next").click()
+    lab.page.wait_for_function(
+        "() => document.querySelector('.nbvis-insp').parentElement.__nbvis_inspector.first === 64")
+    assert debug(lab)["tiles"] == 16
+
+    lab.page.select_option("select.nbvis-layer", "hidden")
+    lab.page.wait_for_function(
+        "() => document.querySelector('.nbvis-insp').parentElement.__nbvis_inspector.kind === 'dense'")
+    assert debug(lab)["tiles"] == 8
+
+    # a Python error is shown inside the widget (and the widget keeps working)
+    lab.execute("w.layer = 'no_such_layer'")
+    lab.page.wait_for_selector(".nbvis-status.error")
+    assert "ValueError" in lab.page.locator(".nbvis-status").inner_text()
+    lab.page.select_option("select.nbvis-layer", "c64")
+    lab.page.wait_for_function(
+        "() => document.querySelector('.nbvis-insp').parentElement.__nbvis_inspector.tiles === 64")
+
+    # a request the kernel does not answer (ipykernel 7 answers widgets even during a running
+    # cell, so: a kernel that is gone) is acknowledged with a notice instead of silence
+    lab.server.shutdown_kernels()
+    lab.page.locator(".nbvis-thumbs canvas").nth(2).click()
+    lab.page.wait_for_selector(".nbvis-status.busy", timeout=5_000)
+    assert "busy or not running" in lab.page.locator(".nbvis-status").inner_text()
+    lab.screenshot("inspector_states")

@@ -1,0 +1,90 @@
+"""The Inspector widget, kernel side: payloads, paging, normalisation, dense layers, errors."""
+
+import keras
+import numpy as np
+import pytest
+
+import models
+from nbvis.inspect import Activations, inspect
+
+L = keras.layers
+
+
+def wide_model(channels=160):
+    i = keras.Input(models.SHAPE)
+    x = L.Conv2D(64, 3, padding="same", activation="relu", name="c64")(i)
+    x = L.Conv2D(channels, 3, padding="same", strides=2, activation="relu", name="wide")(x)
+    x = L.GlobalAveragePooling2D()(x)
+    x = L.Dense(12, activation="relu", name="hidden")(x)
+    return keras.Model(i, L.Dense(3, activation="softmax", name="probs")(x))
+
+
+def test_a_64_channel_layer_travels_as_one_uint8_atlas_under_1_mb(comms):
+    w = inspect(wide_model(), models.images(4))
+    assert w.layer == "c64"
+    grid = w._grid
+    assert grid["kind"] == "conv" and grid["n"] == 64 and grid["pages"] == 1
+    assert grid["data"].nbytes == 64 * grid["tile_h"] * grid["tile_w"] <= 1_000_000
+    acts = Activations(w.model, "c64").attribute(models.images(4)[:1])["c64"][0]
+    np.testing.assert_allclose(grid["means"], acts.mean(axis=(0, 1)), rtol=1e-5)
+
+
+def test_layers_with_hundreds_of_channels_are_paged(comms):
+    w = inspect(wide_model(160), models.images(2))
+    w.layer = "wide"
+    assert (w._grid["pages"], w._grid["n"], w._grid["first"]) == (3, 64, 0)
+    w.page = 2
+    assert (w._grid["n"], w._grid["first"], w._grid["channels"]) == (32, 128, 160)
+
+
+def test_per_tile_normalisation_stretches_every_tile(comms):
+    w = inspect(wide_model(), models.images(2))
+    shared = np.frombuffer(w._grid["data"], np.uint8).reshape(64, -1)
+    w.per_tile = True
+    own = np.frombuffer(w._grid["data"], np.uint8).reshape(64, -1)
+    live = own.max(axis=1) > 0
+    assert (own.max(axis=1)[live] == 255).all()
+    assert (shared.max(axis=1) < 255).sum() > 0 and not np.array_equal(shared, own)
+
+
+def test_dense_layers_show_unit_activations(comms):
+    w = inspect(wide_model(), models.images(2))
+    w.layer = "hidden"
+    acts = Activations(w.model, "hidden").attribute(models.images(2)[:1])["hidden"][0]
+    assert w._grid["kind"] == "dense" and w._grid["n"] == 12
+    np.testing.assert_allclose(w._grid["values"], acts, rtol=1e-5)
+
+
+def test_predictions_and_cam_follow_the_chosen_image_and_class(comms):
+    model = models.functional()
+    x = models.images(5)
+    w = inspect(model, x, class_names=["zero", "one", "two"])
+    probs = model.predict(x, verbose=0)
+    w.image = 3
+    assert [p["index"] for p in w._preds] == list(np.argsort(-probs[3])[:3])
+    assert w._preds[0]["name"] == ["zero", "one", "two"][int(np.argmax(probs[3]))]
+    assert w._cam["image"] == 3 and w._cam["target"] == int(np.argmax(probs[3]))
+    w.target = 1
+    assert w._cam["target"] == 1 and w._cam["data"].nbytes == 32 * 32 * 3
+
+
+def test_errors_are_shown_inside_the_widget_and_it_keeps_working(comms):
+    w = inspect(models.functional(), models.images(2))
+    w.layer = "no_such_layer"
+    assert w._status["state"] == "error" and "no layer 'no_such_layer'" in w._status["message"]
+    w.layer = "c2"
+    assert w._status["state"] == "idle" and w._grid["layer"] == "c2"
+    assert w._status["device"] in ("CPU:0", "GPU:0") and "feature maps" in w._status["ms"]
+
+
+def test_keras_applications_models_use_the_same_path_offline_with_random_weights(comms):
+    # With internet, weights="imagenet" downloads the weights; nothing else changes.
+    model = keras.applications.MobileNetV2(weights=None, input_shape=(96, 96, 3), classes=5)
+    w = inspect(model, np.random.default_rng(0).random((2, 96, 96, 3)).astype("float32"))
+    assert w._grid["kind"] == "conv" and w._cam["layer"] == "out_relu"
+    assert any(layer["path"] == "block_16_project" for layer in w._layers)
+
+
+def test_bad_images_are_refused_with_a_clear_error():
+    with pytest.raises(ValueError, match=r"images: expected a batch \(N, H, W\[, C\]\)"):
+        inspect(models.functional(), np.zeros((32, 32)))
