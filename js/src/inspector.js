@@ -67,6 +67,8 @@ function render({ model, el: root }) {
   const heatCanvas = el("canvas", { className: "nbvis-heat", style: "display:none" });
   const opacity = el("input", { type: "range", min: "0", max: "1", step: "0.05", value: "0.5", className: "nbvis-opacity" });
   const preds = el("div", { className: "nbvis-preds" });
+  const cmap = el("select", { className: "nbvis-cmap" },
+    ...["jet", "viridis", "inferno"].map((name) => el("option", { value: name, textContent: name })));
   const maxButton = el("button", { textContent: "Max-activation: first 8 filters", className: "nbvis-maximize" });
   const progress = el("progress", { max: 1, value: 0 });
   const gallery = el("div", { className: "row nbvis-gallery" });
@@ -89,7 +91,7 @@ function render({ model, el: root }) {
     {},
     camCanvas,
     heatCanvas,
-    el("div", { className: "row" }, el("span", { textContent: "CAM opacity " }), opacity),
+    el("div", { className: "row" }, el("span", { textContent: "CAM opacity " }), opacity, cmap),
     el("div", { textContent: "Predictions (click one to explain it)" }),
     preds,
   );
@@ -124,11 +126,12 @@ function render({ model, el: root }) {
     const t = model.get("_thumbs");
     const data = bytes(t.data);
     thumbs.replaceChildren();
+    const labels = model.get("_labels") || [];
     for (let i = 0; i < t.n; i++) {
       const c = el("canvas", { className: `thumb${i === model.get("image") ? " on" : ""}` });
       drawImage(c, data, t.n, t.h, t.w, 3, i, 1);
       c.addEventListener("click", () => request("image", i));
-      thumbs.append(c);
+      thumbs.append(labels.length ? el("div", { className: "nbvis-thumb" }, c, el("div", { textContent: labels[i] })) : c);
     }
   }
 
@@ -207,7 +210,9 @@ function render({ model, el: root }) {
 
   function drawPreds() {
     const c = model.get("_cam") || {};
+    const truth = (model.get("_labels") || [])[model.get("image")];
     preds.replaceChildren(
+      ...(truth === undefined ? [] : [el("div", { className: "nbvis-truth", textContent: `true class: ${truth}` })]),
       ...model.get("_preds").map((p) => {
         const b = el("button", {
           className: `pred${p.index === c.target ? " on" : ""}`,
@@ -252,6 +257,8 @@ function render({ model, el: root }) {
   prev.addEventListener("click", () => request("page", Math.max(0, model.get("page") - 1)));
   next.addEventListener("click", () => request("page", model.get("page") + 1));
   opacity.addEventListener("input", drawCam);
+  cmap.value = model.get("cmap");
+  cmap.addEventListener("change", () => request("cmap", cmap.value));
   maxButton.addEventListener("click", () => model.send({ type: "maximize", count: 8 }));
 
   const handlers = {

@@ -1,4 +1,7 @@
-"""Model inspection engine: internal activations, Grad-CAM and activation maximisation.
+"""Model inspection: the Inspector widget and its engine (activations, Grad-CAM, max-activation).
+
+``nbvis.inspect(model, images)`` opens the Inspector widget (this module is callable);
+the engine's classes are imported from it: ``from nbvis.inspect import GradCAM``.
 
 Compute only (the inspector widget builds on it). TensorFlow is imported when a method
 is first used, not by ``import nbvis``. Everything runs compiled (``tf.function``), on
@@ -10,6 +13,10 @@ the GPU when TensorFlow sees one; each object reports its ``device``.
 >>> acts = Activations(model).attribute(images)         # {path: array}, one forward pass
 """
 
+import sys
+import types
+from typing import Any
+
 from ._layers import LayerInfo, list_layers, resolve_layer
 from ._tf import device_name
 from .activations import Activations
@@ -18,7 +25,7 @@ from .maximize import MaxActivation, MaximizeActivation, maximize_activation
 
 
 
-def inspect(model, images, *, labels=None, class_names=None, layers=None):  # noqa: ANN001, ANN201
+def inspect(model: Any, images: Any, *, labels: Any = None, class_names: Any = None, layers: Any = None) -> Any:
     """An interactive inspector of ``model`` on ``images`` (see :class:`nbvis.inspect.widget.Inspector`).
 
     Feature maps of any layer, top-k predictions, the Grad-CAM of a chosen class over the
@@ -51,3 +58,13 @@ __all__ = [
     "resolve_layer",
     "upsample",
 ]
+
+
+class _CallableModule(types.ModuleType):
+    """Lets ``nbvis.inspect(model, images)`` open the widget while ``nbvis.inspect`` stays a module."""
+
+    def __call__(self, model: Any, images: Any, **kwargs: Any) -> Any:
+        return inspect(model, images, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule

@@ -65,8 +65,10 @@ class Inspector(anywidget.AnyWidget):
     target = t.Int(-1).tag(sync=True)  # -1: the top class
     per_tile = t.Bool(False).tag(sync=True)
     page = t.Int(0).tag(sync=True)
+    cmap = t.Enum(["jet", "viridis", "inferno"], "jet").tag(sync=True)
 
     _layers = t.List().tag(sync=True)
+    _labels = t.List().tag(sync=True)  # true class name per image (text), or empty
     _thumbs = t.Dict().tag(sync=True)
     _grid = t.Dict().tag(sync=True)
     _preds = t.List().tag(sync=True)
@@ -97,7 +99,12 @@ class Inspector(anywidget.AnyWidget):
         self._cams: dict[str, GradCAM] = {}
         self._cam_engine = GradCAM(model)
         self._probs: np.ndarray | None = None
+        names = [self._name(v) for v in self.labels] if self.labels is not None else []
+        if self.labels is not None and len(self.labels) != len(self.images):
+            msg = f"labels: got {len(self.labels)} labels for {len(self.images)} images"
+            raise ValueError(msg)
         super().__init__(
+            _labels=names,
             _layers=[{"path": i.path, "kind": i.kind, "shape": list(i.output_shape or [])} for i in self._infos],
             _thumbs={"n": len(thumbs), "h": thumbs.shape[1], "w": thumbs.shape[2], "data": memoryview(np.ascontiguousarray(thumbs))},
             _status={"state": "idle", "device": self._cam_engine.device, "message": "", "ms": {}},
@@ -106,7 +113,7 @@ class Inspector(anywidget.AnyWidget):
         spatial = [i for i in self._infos if i.output_shape and len(i.output_shape) == 4]
         self.layer = (spatial or self._infos)[0].path
         self.observe(self._update_grid, names=["layer", "image", "per_tile", "page"])
-        self.observe(self._update_cam, names=["image", "target"])
+        self.observe(self._update_cam, names=["image", "target", "cmap"])
         self._update_all()
 
     # -- computing -------------------------------------------------------------------
@@ -183,8 +190,10 @@ class Inspector(anywidget.AnyWidget):
             return
         row = self._probs[self.image]
         order = np.argsort(-row)[: self.top_k]
-        name = (lambda c: self.class_names[c] if self.class_names and c < len(self.class_names) else f"Class {c}")
-        self._preds = [{"index": int(c), "name": name(int(c)), "prob": float(row[c])} for c in order]
+        self._preds = [{"index": int(c), "name": self._name(int(c)), "prob": float(row[c])} for c in order]
+
+    def _name(self, c: int) -> str:
+        return str(self.class_names[c]) if self.class_names and 0 <= c < len(self.class_names) else f"Class {c}"
 
     def _update_cam(self, _change: Any = None) -> None:
         self._publish_predictions()
@@ -195,7 +204,7 @@ class Inspector(anywidget.AnyWidget):
             raw = self._cam_engine.attribute(img, target=target)
             heat = normalize(upsample(raw, img.shape[1:3]))[0]
             hot = np.unravel_index(int(np.argmax(heat)), heat.shape)
-            rgb = colorize(heat, "jet")
+            rgb = colorize(heat, self.cmap)
             return {"image": self.image, "target": int(self._cam_engine.last_targets[0]),
                     "layer": self._cam_engine.layer.path, "h": heat.shape[0], "w": heat.shape[1],
                     "hot": [int(hot[0]), int(hot[1])], "data": memoryview(np.ascontiguousarray(rgb))}

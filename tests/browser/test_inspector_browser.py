@@ -105,6 +105,14 @@ def test_clicking_through_layers_images_classes_and_filters_agrees_with_the_engi
         "print(json.dumps([int(v) for v in np.unravel_index(np.argmax(heat), heat.shape)]))"))
     assert abs(hot[0] - expected[0]) <= 2 and abs(hot[1] - expected[1]) <= 2, (hot, expected)
 
+    # the true class is shown as text; another colour map redraws the CAM
+    truth = lab.execute("print(test.class_names[test.labels[3]])").strip()
+    assert f"true class: {truth}" in lab.page.locator(".nbvis-preds").inner_text()
+    heat = lab.page.evaluate("() => document.querySelector('canvas.nbvis-heat').toDataURL()")
+    lab.page.select_option("select.nbvis-cmap", "viridis")
+    lab.page.wait_for_function("(h) => document.querySelector('canvas.nbvis-heat').toDataURL() !== h", arg=heat)
+    lab.page.select_option("select.nbvis-cmap", "jet")
+
     # click a tile to enlarge it
     lab.page.locator("canvas.nbvis-grid").click(position={"x": 5, "y": 5})
     assert debug(lab)["zoomed"] == 0

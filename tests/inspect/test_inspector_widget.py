@@ -88,3 +88,16 @@ def test_keras_applications_models_use_the_same_path_offline_with_random_weights
 def test_bad_images_are_refused_with_a_clear_error():
     with pytest.raises(ValueError, match=r"images: expected a batch \(N, H, W\[, C\]\)"):
         inspect(models.functional(), np.zeros((32, 32)))
+
+
+def test_nbvis_inspect_is_callable_and_shows_true_labels_and_colour_maps(comms):
+    import nbvis
+    from nbvis.inspect.widget import Inspector
+
+    w = nbvis.inspect(models.functional(), models.images(3), labels=[2, 0, 1], class_names=["a", "b", "<c>"])
+    assert isinstance(w, Inspector) and w._labels == ["<c>", "a", "b"]
+    jet = bytes(w._cam["data"])
+    w.cmap = "viridis"
+    assert bytes(w._cam["data"]) != jet and w._cam["image"] == 0
+    with pytest.raises(ValueError, match="labels: got 2 labels for 3 images"):
+        nbvis.inspect(models.functional(), models.images(3), labels=[0, 1])
