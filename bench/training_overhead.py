@@ -23,28 +23,17 @@ import statistics
 import sys
 import tempfile
 import time
-from typing import Any
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 os.environ.setdefault("MPLBACKEND", "Agg")
 
-import comm  # noqa: E402
 import numpy as np  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(__file__))
-from transport import MeteredComm  # noqa: E402
+from transport import meter_comms  # noqa: E402
 
-OPENED: list[MeteredComm] = []
-
-
-def _create(*args: Any, **kwargs: Any) -> MeteredComm:
-    c = MeteredComm(*args, **kwargs)
-    OPENED.append(c)
-    return c
-
-
-comm.create_comm = _create
+OPENED = meter_comms()  # before nbvis makes any widget
 
 import keras  # noqa: E402
 

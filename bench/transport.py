@@ -44,7 +44,8 @@ class MeteredComm(BaseComm):
         self.sent.append((time.monotonic(), msg_type, wire_bytes(msg_type, content, buffers), data or {}))
 
 
-def run(steps: int, n_charts: int) -> dict[str, Any]:
+def meter_comms() -> list[MeteredComm]:
+    """Make every widget opened from now on a MeteredComm; returns the (growing) list of them."""
     opened: list[MeteredComm] = []
 
     def create(*args: Any, **kwargs: Any) -> MeteredComm:
@@ -53,6 +54,11 @@ def run(steps: int, n_charts: int) -> dict[str, Any]:
         return c
 
     comm.create_comm = create
+    return opened
+
+
+def run(steps: int, n_charts: int) -> dict[str, Any]:
+    opened = meter_comms()
     import nbvis
 
     charts = [nbvis.linechart([], series="loss", x_label="step") for _ in range(n_charts)]

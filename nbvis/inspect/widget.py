@@ -228,8 +228,8 @@ class Inspector(anywidget.AnyWidget):
             for start in range(0, len(filters), 4):  # results appear as they finish
                 chunk = filters[start : start + 4]
 
-                def progress(step: int, total: int, _start: int = start) -> None:
-                    self._gallery = {**self._gallery, "progress": (_start + len(chunk) * step / total) / len(filters)}
+                def progress(step: int, total: int, _start: int = start, _size: int = len(chunk)) -> None:
+                    self._gallery = {**self._gallery, "progress": (_start + _size * step / total) / len(filters)}
 
                 result = optimizer.attribute(chunk, steps=steps, input_range=(low, high), progress=progress)
                 done.extend(_resize_nearest(img, _THUMB) for img in _as_uint8_images(result.images))
