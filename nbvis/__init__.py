@@ -12,17 +12,32 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
-__all__ = ["ChartWidget", "__version__", "datasets", "inspect", "linechart", "show"]
+__all__ = [
+    "ChartWidget",
+    "__version__",
+    "barchart",
+    "confusion_matrix",
+    "datasets",
+    "heatmap",
+    "histogram",
+    "image_grid",
+    "inspect",
+    "linechart",
+    "scatterplot",
+    "show",
+    "table",
+]
 
 # The widget layer needs the built front end; importing it lazily keeps `import nbvis`
 # fast and lets the pure spec builders (nbvis.charts) work without the bundle.
-_LAZY = {"linechart": "nbvis.render", "ChartWidget": "nbvis._widget"}
+_CHARTS = ("barchart", "confusion_matrix", "heatmap", "histogram", "image_grid", "linechart", "scatterplot", "table")
+_LAZY = {**dict.fromkeys(_CHARTS, "nbvis.render"), "ChartWidget": "nbvis._widget"}
 _SUBMODULES = ("datasets", "inspect", "show")
 
 if TYPE_CHECKING:
     from . import datasets, inspect, show
     from ._widget import ChartWidget
-    from .render import linechart
+    from .render import barchart, confusion_matrix, heatmap, histogram, image_grid, linechart, scatterplot, table
 
 
 def __getattr__(name: str) -> Any:

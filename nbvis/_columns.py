@@ -17,7 +17,7 @@ import numpy as np
 
 __all__ = ["ColumnSpec", "Table", "encode"]
 
-Precision = Literal["exact", "f32"]
+Precision = Literal["exact", "f32", "u8"]
 
 _INT32_MAX = np.iinfo(np.int32).max
 _FLOAT32_MAX = float(np.finfo(np.float32).max)
@@ -34,7 +34,8 @@ class ColumnSpec:
     precision : {"exact", "f32"}
         Wire precision of a number column. ``"exact"`` sends int32 when every value
         is an integer in range and float64 otherwise; ``"f32"`` sends float32 (about
-        7 significant digits), falling back to float64 for values beyond float32's range.
+        7 significant digits), falling back to float64 for values beyond float32's range;
+        ``"u8"`` stores and sends bytes (pixels), one byte per value.
     """
 
     kind: Literal["number", "category"] = "number"
@@ -101,7 +102,7 @@ class Table:
         self._columns = {
             name: _Column(
                 spec,
-                np.empty(16, dtype=np.int32 if spec.kind == "category" else np.float64),
+                np.empty(16, dtype=_storage(spec)),
                 list(old[name].categories) if name in old else [],
                 dict(old[name].index) if name in old else {},
             )
@@ -145,7 +146,15 @@ class Table:
         return [cats[c] for c in self.column(name)]
 
 
+def _storage(spec: ColumnSpec) -> type:
+    if spec.kind == "category":
+        return np.int32
+    return np.uint8 if spec.precision == "u8" else np.float64
+
+
 def _number_wire(values: np.ndarray, precision: Precision) -> tuple[str, np.ndarray]:
+    if precision == "u8":
+        return "u8", values
     finite = values[np.isfinite(values)]
     if precision == "f32":
         if finite.size == 0 or float(np.abs(finite).max()) <= _FLOAT32_MAX:

@@ -6,14 +6,29 @@ what was received and what is valid.
 
 from __future__ import annotations
 
+import difflib
+import functools
+import inspect
 import numbers
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-__all__ = ["XYSeries", "describe", "to_numpy", "xy_series"]
+__all__ = [
+    "XYSeries",
+    "bar_values",
+    "describe",
+    "flat_values",
+    "image_batch",
+    "matrix",
+    "strict_kwargs",
+    "table_rows",
+    "to_numpy",
+    "xy_series",
+]
 
 
 @dataclass(frozen=True)
@@ -229,3 +244,250 @@ def xy_series(
             raise ValueError(msg)
         out.append(XYSeries(name, x, y))
     return out
+
+
+def _label(value: Any, *, arg: str) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (numbers.Number, np.generic)) and not isinstance(value, (bool, np.bool_)):
+        return str(value.item() if isinstance(value, np.generic) else value)
+    msg = f"{arg}: expected a string or a number, got {describe(value)}"
+    raise TypeError(msg)
+
+
+def bar_values(data: Any, *, arg: str = "data") -> tuple[list[str], np.ndarray]:
+    """Bar labels (strings, in order) and values of the forms a bar chart accepts.
+
+    ``[{"index": "foo", "value": 1}, ...]`` (tfjs-vis; string or number index), a dict
+    ``{"foo": 1, ...}``, a pandas Series (labels from its index), or a list/array of
+    numbers (labelled 0, 1, 2, ...). Labels are text: numbers become their string form.
+
+    Examples
+    --------
+    >>> bar_values([{"index": "foo", "value": 1}, {"index": 3, "value": 3}])
+    (['foo', '3'], array([1., 3.]))
+    """
+    if hasattr(data, "index") and hasattr(data, "to_numpy") and getattr(data, "ndim", 0) == 1:
+        labels = [_label(v, arg=f"{arg}.index[{i}]") for i, v in enumerate(data.index.tolist())]
+        return labels, _numbers(data.to_numpy(), arg=arg)
+    if isinstance(data, Mapping):
+        labels = [_label(k, arg=f"{arg} key") for k in data]
+        return labels, _numbers(list(data.values()), arg=f"{arg} values")
+    if data is None or isinstance(data, (str, bytes)):
+        msg = f"{arg}: expected a list of {{'index': ..., 'value': ...}}, a dict or a Series, got {describe(data)}"
+        raise TypeError(msg)
+    if isinstance(data, (list, tuple)) and data and isinstance(data[0], Mapping):
+        labels, values = [], []
+        for i, row in enumerate(data):
+            if not isinstance(row, Mapping) or "index" not in row or "value" not in row:
+                got = sorted(map(str, row)) if isinstance(row, Mapping) else describe(row)
+                msg = f"{arg}[{i}]: expected a bar like {{'index': 'a', 'value': 1}}, got {got}"
+                raise ValueError(msg)
+            labels.append(_label(row["index"], arg=f"{arg}[{i}]['index']"))
+            values.append(row["value"])
+        return labels, _numbers(values, arg=f"{arg}[...]['value']")
+    values = to_numpy(data, arg=arg) if not isinstance(data, (list, tuple)) else data
+    if isinstance(values, np.ndarray) and values.ndim != 1:
+        msg = f"{arg}: expected a 1-D array of bar values, got {describe(values)}"
+        raise ValueError(msg)
+    numbers_ = _numbers(values, arg=arg)
+    return [str(i) for i in range(len(numbers_))], numbers_
+
+
+def flat_values(data: Any, *, arg: str = "data") -> np.ndarray:
+    """All values of a list, array or tensor of any shape, as a flat float64 array.
+
+    tfjs-vis's ``[{"value": 1}, ...]`` form is accepted too; None becomes NaN.
+
+    Examples
+    --------
+    >>> flat_values(np.ones((2, 3))).shape
+    (6,)
+    """
+    if data is None or isinstance(data, (str, bytes, Mapping)):
+        msg = f"{arg}: expected a list, array or tensor of numbers, got {describe(data)}"
+        raise TypeError(msg)
+    if isinstance(data, (list, tuple)):
+        if data and isinstance(data[0], Mapping):
+            values = []
+            for i, row in enumerate(data):
+                if not isinstance(row, Mapping) or "value" not in row:
+                    msg = f"{arg}[{i}]: expected {{'value': number}}, got {describe(row)}"
+                    raise ValueError(msg)
+                values.append(row["value"])
+            return _numbers(values, arg=f"{arg}[...]['value']")
+        if any(isinstance(v, (list, tuple)) for v in data):
+            try:
+                return np.asarray(data, dtype=np.float64).reshape(-1)
+            except (TypeError, ValueError):
+                msg = f"{arg}: nested lists must be rectangular and hold numbers only"
+                raise ValueError(msg) from None
+        return _numbers(list(data), arg=arg)
+    array = to_numpy(data, arg=arg)
+    if array.dtype.kind == "b" or array.dtype.kind not in "iuf":
+        if array.dtype.kind == "O":
+            return _numbers(array.reshape(-1).tolist(), arg=arg)
+        msg = f"{arg}: expected numbers, got an array of dtype {array.dtype}"
+        raise TypeError(msg)
+    return np.asarray(array, dtype=np.float64).reshape(-1)
+
+
+def matrix(values: Any, *, arg: str = "values") -> np.ndarray:
+    """A 2-D float64 array from nested lists, numpy, pandas or a TF/PyTorch tensor.
+
+    Examples
+    --------
+    >>> matrix([[1, 2], [3, 4]]).shape
+    (2, 2)
+    """
+    if values is None or isinstance(values, (str, bytes, Mapping)):
+        msg = f"{arg}: expected a 2-D list, array or tensor, got {describe(values)}"
+        raise TypeError(msg)
+    if isinstance(values, (list, tuple)):
+        rows = list(values)
+        if rows and all(isinstance(r, (list, tuple)) for r in rows):
+            lengths = {len(r) for r in rows}
+            if len(lengths) > 1:
+                msg = f"{arg}: rows have different lengths {sorted(lengths)}; expected a rectangular 2-D list"
+                raise ValueError(msg)
+            width = lengths.pop() if lengths else 0
+            try:  # numbers convert in C; anything else is reported cell by cell
+                fast = np.asarray(rows, dtype=np.float64)
+            except (TypeError, ValueError):
+                fast = None
+            if fast is not None and not any(v is None for r in rows for v in r):
+                return fast.reshape(len(rows), width)
+            return np.stack([_numbers(r, arg=f"{arg}[{i}]") for i, r in enumerate(rows)]).reshape(len(rows), width)
+        array = np.asarray(values, dtype=object)
+    else:
+        array = to_numpy(values, arg=arg)
+    if array.ndim != 2:
+        msg = f"{arg}: expected a 2-D matrix, got {describe(array)}"
+        raise ValueError(msg)
+    if array.dtype.kind in "biuf":
+        return np.asarray(array, dtype=np.float64)
+    if array.dtype.kind == "O":
+        return _numbers(array.reshape(-1).tolist(), arg=arg).reshape(array.shape)
+    msg = f"{arg}: expected numbers, got an array of dtype {array.dtype}"
+    raise TypeError(msg)
+
+
+def _image_uint8(image: np.ndarray, *, arg: str) -> np.ndarray:
+    if image.ndim == 2:
+        image = image[:, :, None]
+    if image.ndim != 3 or image.shape[2] not in (1, 3, 4) or 0 in image.shape:
+        msg = f"{arg}: expected an image of shape (H, W), (H, W, 1), (H, W, 3) or (H, W, 4), got shape {image.shape}"
+        raise ValueError(msg)
+    if image.dtype == np.uint8:
+        return np.ascontiguousarray(image)
+    if image.dtype.kind not in "biuf":
+        msg = f"{arg}: expected numeric pixels, got dtype {image.dtype}"
+        raise TypeError(msg)
+    pixels = image.astype(np.float64)
+    finite = pixels[np.isfinite(pixels)]
+    low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+    if image.dtype.kind == "f" and low >= 0 and high <= 1:
+        scaled = pixels * 255
+    elif low >= 0 and high <= 255:
+        scaled = pixels
+    else:  # e.g. standardised inputs: shown min to max, as imshow does
+        scaled = (pixels - low) / ((high - low) or 1.0) * 255
+    return np.nan_to_num(scaled, nan=0.0).clip(0, 255).round().astype(np.uint8)
+
+
+def image_batch(images: Any, *, arg: str = "images") -> list[np.ndarray]:
+    """Images as a list of ``(H, W, C)`` uint8 arrays (C = 1, 3 or 4).
+
+    Accepted: an ``(N, H, W)`` or ``(N, H, W, C)`` array or tensor (NHWC), or a list of
+    ``(H, W)`` / ``(H, W, C)`` images of any sizes. uint8 pixels are used as they are;
+    floats in [0, 1] are scaled by 255; values already in [0, 255] are kept; anything else
+    is stretched from its minimum to its maximum, per image.
+
+    Examples
+    --------
+    >>> [im.shape for im in image_batch(np.zeros((2, 8, 8)))]
+    [(8, 8, 1), (8, 8, 1)]
+    """
+    if isinstance(images, (list, tuple)):
+        out = []
+        for i, image in enumerate(images):
+            array = image if isinstance(image, np.ndarray) else (
+                to_numpy(image, arg=f"{arg}[{i}]") if _is_array_like(image) else np.asarray(image)
+            )
+            out.append(_image_uint8(array, arg=f"{arg}[{i}]"))
+        return out
+    if images is None or not _is_array_like(images):
+        msg = f"{arg}: expected an (N, H, W[, C]) array or tensor or a list of images, got {describe(images)}"
+        raise TypeError(msg)
+    array = to_numpy(images, arg=arg)
+    if array.ndim not in (3, 4):
+        msg = f"{arg}: expected a batch of shape (N, H, W) or (N, H, W, C), got {describe(array)}; wrap one image in a list"
+        raise ValueError(msg)
+    return [_image_uint8(array[i], arg=f"{arg}[{i}]") for i in range(array.shape[0])]
+
+
+def table_rows(headers: Any, values: Any) -> tuple[list[str], list[list[Any]]]:
+    """Headers and rows of a table; a DataFrame may stand for both.
+
+    Cells are kept as given (numbers are formatted later, everything is shown as text).
+    """
+    if values is None and hasattr(headers, "columns") and hasattr(headers, "itertuples"):
+        frame = headers
+        return [str(c) for c in frame.columns], [list(r) for r in frame.itertuples(index=False)]
+    if isinstance(headers, (str, bytes)) or not isinstance(headers, (list, tuple)):
+        msg = f"headers: expected a list of column names (or a DataFrame), got {describe(headers)}"
+        raise TypeError(msg)
+    names = [h if isinstance(h, str) else _label(h, arg=f"headers[{i}]") for i, h in enumerate(headers)]
+    if values is None:
+        msg = "values: expected a list of rows (lists of cells), got None"
+        raise TypeError(msg)
+    if _is_array_like(values) and not isinstance(values, (list, tuple)):
+        array = to_numpy(values, arg="values")
+        if array.ndim != 2:
+            msg = f"values: expected a 2-D array of rows, got {describe(array)}"
+            raise ValueError(msg)
+        values = array.tolist()
+    if isinstance(values, (str, bytes)) or not isinstance(values, (list, tuple)):
+        msg = f"values: expected a list of rows, got {describe(values)}"
+        raise TypeError(msg)
+    rows = []
+    for i, row in enumerate(values):
+        if isinstance(row, (str, bytes)) or not isinstance(row, (list, tuple)):
+            msg = f"values[{i}]: expected a row (a list of {len(names)} cells), got {describe(row)}"
+            raise TypeError(msg)
+        if len(row) != len(names):
+            msg = f"values[{i}]: has {len(row)} cells but there are {len(names)} headers {names}"
+            raise ValueError(msg)
+        rows.append(list(row))
+    return names, rows
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
+
+
+def strict_kwargs(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Reject unknown keyword arguments with a "did you mean" (tfjs-vis camelCase included).
+
+    Examples
+    --------
+    >>> @strict_kwargs
+    ... def chart(values, *, x_label=None): ...
+    >>> chart([], xLabel="step")
+    Traceback (most recent call last):
+    TypeError: chart() got an unexpected keyword argument 'xLabel'. Did you mean 'x_label'?
+    """
+    parameters = inspect.signature(function).parameters
+    names = [n for n, p in parameters.items() if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)]
+
+    @functools.wraps(function)
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        for key in kwargs:
+            if key not in parameters:
+                close = [_snake(key)] if _snake(key) in names else difflib.get_close_matches(key, names, n=1, cutoff=0.6)
+                hint = f" Did you mean {close[0]!r}?" if close else f" Valid options: {', '.join(names)}."
+                msg = f"{function.__name__}() got an unexpected keyword argument {key!r}.{hint}"
+                raise TypeError(msg)
+        return function(*args, **kwargs)
+
+    return checked

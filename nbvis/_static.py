@@ -1,9 +1,10 @@
-"""Static pictures of charts (PNG via vl-convert), for outputs read without a live widget.
+"""Charts without a live widget: a standalone spec with its data, pictures, files.
 
 nbconvert's HTML export, GitHub and nbviewer show a widget only if its state was saved;
-otherwise they fall back to the other MIME types of the same output. These helpers make
-that fallback a picture of the chart rather than a ``<ChartWidget ...>`` string.
-vl-convert is optional (``pip install nbvis[static]``): without it there is no picture.
+otherwise they fall back to the other MIME types of the same output. Every chart's
+output therefore also carries a picture of it — SVG for charts with few marks, PNG for
+the rest (vl-convert, rendering the same Vega-Lite version as the browser) — and a table
+carries an HTML table whose cells are escaped text.
 """
 
 from __future__ import annotations
@@ -11,17 +12,25 @@ from __future__ import annotations
 import base64
 import copy
 import html
+import json
 from collections.abc import Iterable
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ._widget import ChartWidget
+from ._png import png_data_url
+from .charts._common import VEGA_LITE_VERSION
 
-__all__ = ["chart_png", "static_html"]
+if TYPE_CHECKING:
+    from ._widget import ChartWidget
 
-_VL_VERSION = "6.4"  # the bundled vega-lite's minor version (js/package.json pins 6.4.1)
-_STATIC_WIDTH = 420
+__all__ = ["chart_html", "chart_png", "chart_svg", "full_spec", "save", "static_bundle", "static_html", "table_html"]
+
+_VL_VERSION = ".".join(VEGA_LITE_VERSION.split(".")[:2])  # vl-convert takes "6.4"
+_STATIC_WIDTH = 480
+_SVG_MAX_ROWS = 2_000  # beyond this many drawn rows a PNG is smaller than an SVG
+_RASTER_BLOCKS = 120  # a raster heatmap's picture has at most this many cells per side
 
 
 def _rows(chart: ChartWidget, name: str) -> list[dict[str, Any]]:
@@ -50,21 +59,170 @@ def _smoothed(rows: list[dict[str, Any]], weight: float) -> list[dict[str, Any]]
     return out
 
 
+def _raster_layer(spec: dict[str, Any], chart: ChartWidget, meta: dict[str, Any]) -> list[dict[str, Any]]:
+    """A raster heatmap as rects of block means (at most _RASTER_BLOCKS per side)."""
+    rows, cols = meta["rows"], meta["cols"]
+    m = chart.tables[meta["source"]].column("value").reshape(rows, cols)
+    fy, fx = -(-rows // _RASTER_BLOCKS), -(-cols // _RASTER_BLOCKS)
+    out = []
+    for r0 in range(0, rows, fy):
+        for c0 in range(0, cols, fx):
+            block = m[r0 : r0 + fy, c0 : c0 + fx]
+            finite = block[np.isfinite(block)]
+            v = float(finite.mean()) if finite.size else None
+            out.append({"x0": c0, "x1": min(c0 + fx, cols), "y0": r0, "y1": min(r0 + fy, rows), "v": v})
+    image, legend = spec["layer"]
+    position = {k: v for k, v in image["encoding"].items() if k in ("x", "x2", "y", "y2")}
+    color = legend["encoding"]["color"]
+    spec["layer"] = [{"data": {"name": "raster_blocks"}, "mark": {"type": "rect", "strokeWidth": 0.5},
+                      "encoding": {**position, "color": color, "stroke": {**color, "legend": None}}}]
+    return out
+
+
+def _tiles(chart: ChartWidget, meta: dict[str, Any]) -> list[dict[str, Any]]:
+    pixels = chart.tables[meta["pixels"]].column("v")
+    out = []
+    for row in _rows(chart, meta["meta"]):
+        h, w, c, offset = (int(row[k]) for k in ("h", "w", "c", "offset"))
+        image = pixels[offset : offset + h * w * c].reshape(h, w, c)
+        out.append({**row, "url": png_data_url(image)})
+    return out
+
+
+def full_spec(chart: ChartWidget, *, width: int | None = _STATIC_WIDTH) -> dict[str, Any]:
+    """A standalone Vega-Lite spec of the chart: every named dataset inline, browser-side
+    derivations (smoothing, painted images) computed here, ``"container"`` width fixed."""
+    spec = copy.deepcopy(chart.spec)
+    meta = spec.pop("usermeta", {}).get("nbvis", {})
+    if meta.get("kind") == "table":
+        msg = "a table is not a Vega-Lite chart; save it as .html"
+        raise TypeError(msg)
+    datasets = {name: _rows(chart, name) for name in chart.tables if name not in ("matrix", "pixels")}
+    if smooth := meta.get("smooth"):
+        datasets[smooth["target"]] = _smoothed(datasets[smooth["source"]], smooth["weight"])
+    if raster := meta.get("raster"):
+        datasets["raster_blocks"] = _raster_layer(spec, chart, raster)
+        datasets.pop("cells", None)
+    if images := meta.get("images"):
+        datasets[images["target"]] = _tiles(chart, images)
+        datasets.pop(images["meta"], None)
+    if stats := meta.get("stats"):
+        line = "  ·  ".join(f"{r['label']}: {r['text']}" for r in datasets.pop(stats, []))
+        spec["title"] = {"text": line, "anchor": "start", "fontSize": 11, "fontWeight": "normal"}
+    spec["datasets"] = datasets
+    if spec.get("width") == "container" and width is not None:
+        spec["width"] = width
+    return spec
+
+
+def _drawn_rows(spec: dict[str, Any]) -> int:
+    return sum(len(rows) for rows in spec.get("datasets", {}).values())
+
+
 def chart_png(chart: ChartWidget, *, scale: float = 1.0) -> bytes | None:
-    """The chart as a PNG, with all its data; ``None`` when vl-convert is not installed."""
+    """The chart as PNG bytes; ``None`` when vl-convert is not installed."""
     try:
         import vl_convert
     except ImportError:
         return None
-    spec = copy.deepcopy(chart.spec)
-    datasets = {name: _rows(chart, name) for name in chart.tables}
-    smooth = spec.get("usermeta", {}).get("nbvis", {}).get("smooth")
-    if smooth:
-        datasets[smooth["target"]] = _smoothed(datasets[smooth["source"]], smooth["weight"])
-    spec["datasets"] = datasets
+    return vl_convert.vegalite_to_png(full_spec(chart), vl_version=_VL_VERSION, scale=scale)
+
+
+def chart_svg(chart: ChartWidget) -> str | None:
+    """The chart as an SVG document; ``None`` when vl-convert is not installed."""
+    try:
+        import vl_convert
+    except ImportError:
+        return None
+    return vl_convert.vegalite_to_svg(full_spec(chart), vl_version=_VL_VERSION)
+
+
+def table_html(chart: ChartWidget) -> str:
+    """A table chart as an HTML table; every cell is escaped text."""
+    meta = chart.spec["usermeta"]["nbvis"]
+    rows = _rows(chart, meta["dataset"])
+    align = meta["align"]
+    head = "".join(f'<th style="text-align:{a}">{html.escape(h)}</th>' for h, a in zip(meta["headers"], align))
+    body = "".join(
+        "<tr>" + "".join(f'<td style="text-align:{a}">{html.escape(row[f"c{j}"])}</td>'
+                         for j, a in enumerate(align)) + "</tr>"
+        for row in rows
+    )
+    return f'<table class="nbvis-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def static_bundle(chart: ChartWidget) -> dict[str, Any]:
+    """The MIME types that stand for the chart where widgets are not rendered."""
+    if chart.spec.get("usermeta", {}).get("nbvis", {}).get("kind") == "table":
+        return {"text/html": table_html(chart)}
+    try:
+        import vl_convert
+    except ImportError:
+        return {}
+    spec = full_spec(chart)
+    if _drawn_rows(spec) <= _SVG_MAX_ROWS and "tiles" not in spec["datasets"]:
+        return {"image/svg+xml": vl_convert.vegalite_to_svg(spec, vl_version=_VL_VERSION)}
+    png = vl_convert.vegalite_to_png(spec, vl_version=_VL_VERSION)
+    return {"image/png": base64.b64encode(png).decode("ascii")}
+
+
+def _script_json(value: Any) -> str:
+    """JSON that is safe inside a <script> element (no "</script>" can end it early)."""
+    return json.dumps(value).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def chart_html(chart: ChartWidget, *, title: str = "nbvis chart") -> str:
+    """A self-contained HTML page of the chart that works offline (Vega inlined)."""
+    if chart.spec.get("usermeta", {}).get("nbvis", {}).get("kind") == "table":
+        body = table_html(chart)
+        return (f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
+                "<style>table{border-collapse:collapse;font:14px sans-serif}th,td{border:1px solid #ddd;"
+                f"padding:4px 8px}}</style></head><body>{body}</body></html>")
+    from ._widget import _runtime_source
+
+    bundle, _ = _runtime_source()
+    spec = full_spec(chart, width=None)
     if spec.get("width") == "container":
         spec["width"] = _STATIC_WIDTH
-    return vl_convert.vegalite_to_png(spec, vl_version=_VL_VERSION, scale=scale)
+    return f"""<!doctype html>
+<html><head><meta charset="utf-8"><title>{html.escape(title)}</title></head>
+<body><div id="nbvis-chart"></div>
+<script type="application/json" id="nbvis-spec">{_script_json(spec)}</script>
+<script type="application/json" id="nbvis-runtime">{_script_json(bundle)}</script>
+<script type="module">
+const text = JSON.parse(document.getElementById("nbvis-runtime").textContent);
+const url = URL.createObjectURL(new Blob([text], {{ type: "text/javascript" }}));
+const {{ vegaEmbed }} = await import(url);
+const spec = JSON.parse(document.getElementById("nbvis-spec").textContent);
+window.nbvisView = (await vegaEmbed("#nbvis-chart", spec, {{ renderer: "canvas", actions: false }})).view;
+</script></body></html>
+"""
+
+
+def save(chart: ChartWidget, path: str | Path, *, scale: float = 2.0) -> Path:
+    """Write the chart to ``.png``, ``.svg`` or ``.html`` (offline), by the file's suffix."""
+    target = Path(path)
+    suffix = target.suffix.lower()
+    if suffix == ".html":
+        target.write_text(chart_html(chart), encoding="utf-8")
+        return target
+    if suffix not in (".png", ".svg"):
+        msg = f"path: expected a file name ending in .png, .svg or .html, got {str(path)!r}"
+        raise ValueError(msg)
+    if chart.spec.get("usermeta", {}).get("nbvis", {}).get("kind") == "table":
+        msg = f"path: a table can be saved as .html only, got {str(path)!r}"
+        raise ValueError(msg)
+    try:
+        import vl_convert
+    except ImportError as exc:
+        msg = "saving PNG or SVG needs vl-convert: pip install vl-convert-python"
+        raise ImportError(msg) from exc
+    spec = full_spec(chart)
+    if suffix == ".png":
+        target.write_bytes(vl_convert.vegalite_to_png(spec, vl_version=_VL_VERSION, scale=scale))
+    else:
+        target.write_text(vl_convert.vegalite_to_svg(spec, vl_version=_VL_VERSION), encoding="utf-8")
+    return target
 
 
 def static_html(sections: Iterable[tuple[str, Iterable[ChartWidget]]]) -> str | None:

@@ -11,6 +11,9 @@ binary buffers:
 * at the end of every cell that changed the data, one state update, so that a
   notebook saved with widget state (or executed by nbconvert) holds every row.
 
+Every displayed chart's output also carries a static picture (see :mod:`nbvis._static`),
+refreshed at the end of a cell that changed the chart, for exports without widget state.
+
 The Vega libraries (~900 KB) are not part of a chart: every chart references one
 :class:`VegaRuntime` model per kernel, which the browser imports once per page.
 """
@@ -142,10 +145,14 @@ class ChartWidget(anywidget.AnyWidget):
         self._timer: threading.Timer | None = None
         self._last_flush = 0.0
         self._cell_hook = False
+        self._display_id = uuid.uuid4().hex
+        self._displayed = False
+        self._static_dirty = False
         super().__init__(
             spec=dict(spec), _runtime=VegaRuntime.shared(), _uid=uuid.uuid4().hex, **kwargs
         )
         self.on_msg(self._on_front_end_msg)
+        self.observe(self._on_spec_change, names="spec")
 
     # -- public API --------------------------------------------------------------
 
@@ -177,6 +184,34 @@ class ChartWidget(anywidget.AnyWidget):
             self._tables = {name: Table(table.specs) for name, table in self._tables.items()}
         self._unhook_cell_end()
         super().close()
+
+    def save(self, path: str | Path, *, scale: float = 2.0) -> Path:
+        """Write the chart, with all its data, to ``.png``, ``.svg`` or ``.html``.
+
+        The HTML file is self-contained (Vega inlined): it opens offline. ``scale``
+        multiplies the PNG's pixel size. Returns the path written.
+        """
+        from ._static import save
+
+        return save(self, path, scale=scale)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A standalone Vega-Lite spec with every row inline (for vl-convert, the Vega
+        editor, or :meth:`to_altair`). ``spec`` is the live one, with named datasets."""
+        from ._static import full_spec
+
+        return full_spec(self)
+
+    def to_altair(self) -> Any:
+        """The chart as an Altair chart, data included (needs ``pip install altair``)."""
+        try:
+            import altair as alt
+        except ImportError as exc:
+            msg = "to_altair() needs Altair: pip install altair"
+            raise ImportError(msg) from exc
+        spec = self.to_dict()
+        kind = alt.LayerChart if "layer" in spec else alt.Chart
+        return kind.from_dict(spec)
 
     @property
     def tables(self) -> Mapping[str, Table]:
@@ -248,6 +283,7 @@ class ChartWidget(anywidget.AnyWidget):
         self._replaced.clear()
         if not datasets:
             return
+        self._static_dirty = True
         self._seq += 1
         self._last_flush = time.monotonic()
         self.send({"type": "data", "seq": self._seq, "datasets": datasets}, buffers)
@@ -274,8 +310,45 @@ class ChartWidget(anywidget.AnyWidget):
         if isinstance(content, dict) and content.get("type") == "resync":
             self.send_state("_data")
 
+    # -- display and static picture ------------------------------------------------
+
+    def __repr__(self) -> str:
+        sizes = ", ".join(f"{name}: {table.n} rows" for name, table in self._tables.items())
+        return f"<nbvis chart ({sizes})>"
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        bundle = super()._repr_mimebundle_(**kwargs)
+        data = bundle[0] if isinstance(bundle, tuple) else bundle  # anywidget: (data, metadata)
+        from ._static import static_bundle
+
+        try:
+            data.update(static_bundle(self))
+        except Exception as exc:  # noqa: BLE001 - a picture must never break the live chart
+            data["text/plain"] = f"{data.get('text/plain', '')}\n(no static picture: {exc})"
+        with self._lock:
+            self._static_dirty = False
+        return bundle
+
+    def _bundle_and_metadata(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        bundle = self._repr_mimebundle_()
+        return bundle if isinstance(bundle, tuple) else (bundle, {})
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        # One display id per chart: the static picture of every displayed copy can be
+        # refreshed once the cell that changed the chart has ended.
+        data, metadata = self._bundle_and_metadata()
+        display(data, raw=True, metadata=metadata, display_id=self._display_id)
+        self._displayed = True
+
+    def _on_spec_change(self, _change: Any) -> None:
+        with self._lock:
+            self._static_dirty = True
+        self._hook_cell_end()
+
     # Custom messages are not saved with the notebook; state is. So at the end of a
-    # cell that sent data, the state is brought up to date once.
+    # cell that sent data, the state is brought up to date once (and the picture).
     def _hook_cell_end(self) -> None:
         if self._cell_hook:
             return
@@ -296,8 +369,15 @@ class ChartWidget(anywidget.AnyWidget):
     def _on_cell_end(self, *_args: Any) -> None:
         with self._lock:
             self._unhook_cell_end()
-            if self.comm is not None:
-                self.send_state("_data")
+            if self.comm is None:
+                return
+            self.send_state("_data")
+            refresh = self._displayed and self._static_dirty
+        if refresh:
+            from IPython.display import update_display
+
+            data, metadata = self._bundle_and_metadata()
+            update_display(data, raw=True, metadata=metadata, display_id=self._display_id)
 
 
 def _ipython() -> Any:

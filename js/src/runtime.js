@@ -64,6 +64,201 @@ class Smoother {
   }
 }
 
+/** A 256-entry RGBA lookup table of a colour scale description ({scheme, reverse} or {range}). */
+function colorLut(color) {
+  const canvas = document.createElement("canvas");
+  canvas.width = 256;
+  canvas.height = 1;
+  const ctx = canvas.getContext("2d");
+  if (color.range) {
+    const gradient = ctx.createLinearGradient(0, 0, 256, 0);
+    color.range.forEach((c, i) => gradient.addColorStop(i / Math.max(1, color.range.length - 1), c));
+    ctx.fillStyle = gradient;
+    ctx.fillRect(0, 0, 256, 1);
+  } else {
+    const interpolate = vega.scheme(color.scheme);
+    if (typeof interpolate !== "function") throw new Error(`unknown colour scheme ${JSON.stringify(color.scheme)}`);
+    for (let i = 0; i < 256; i++) {
+      ctx.fillStyle = interpolate(i / 255);
+      ctx.fillRect(i, 0, 1, 1);
+    }
+  }
+  const lut = ctx.getImageData(0, 0, 256, 1).data;
+  if (!color.reverse) return lut;
+  const flipped = new Uint8ClampedArray(lut.length);
+  for (let i = 0; i < 256; i++) flipped.set(lut.subarray(4 * (255 - i), 4 * (256 - i)), 4 * i);
+  return flipped;
+}
+
+function canvasUrl(width, height, rgba) {
+  const canvas = document.createElement("canvas");
+  canvas.width = width;
+  canvas.height = height;
+  canvas.getContext("2d").putImageData(new ImageData(rgba, width, height), 0, 0);
+  return canvas.toDataURL("image/png");
+}
+
+/**
+ * A big heatmap as one image: the matrix (row-major values) painted through the same
+ * colour scale as the legend. Non-finite cells are transparent.
+ */
+function rasterRows(store, meta) {
+  const table = store.tables.get(meta.source);
+  const column = table?.columns.get("value");
+  const n = meta.rows * meta.cols;
+  if (!column || table.n !== n) return [];
+  const values = column.data;
+  let [lo, hi] = meta.domain ?? [Infinity, -Infinity];
+  if (!meta.domain) {
+    for (let i = 0; i < n; i++) {
+      const v = values[i];
+      if (Number.isFinite(v)) {
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      }
+    }
+  }
+  if (!(lo <= hi)) return [];
+  const lut = colorLut(meta.color);
+  const rgba = new Uint8ClampedArray(4 * n);
+  const span = hi - lo || 1;
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (!Number.isFinite(v)) continue;
+    const k = 4 * Math.round(255 * Math.min(1, Math.max(0, (v - lo) / span)));
+    rgba[4 * i] = lut[k];
+    rgba[4 * i + 1] = lut[k + 1];
+    rgba[4 * i + 2] = lut[k + 2];
+    rgba[4 * i + 3] = 255;
+  }
+  const box = { x0: 0, x1: meta.cols, y0: 0, y1: meta.rows };
+  return [
+    { ...box, url: canvasUrl(meta.cols, meta.rows, rgba), v: lo },
+    { ...box, url: null, v: hi },
+  ];
+}
+
+/** The tiles of an image grid: each image's bytes painted on a canvas, as a URL. */
+function tileRows(store, meta) {
+  const info = store.tables.get(meta.meta);
+  const pixels = store.tables.get(meta.pixels)?.columns.get("v")?.data;
+  if (!info || !pixels) return [];
+  return info.rows().map((row) => {
+    const { h, w, c, offset } = row;
+    const rgba = new Uint8ClampedArray(4 * h * w);
+    for (let i = 0; i < h * w; i++) {
+      const p = offset + i * c;
+      if (c === 1) {
+        rgba[4 * i] = rgba[4 * i + 1] = rgba[4 * i + 2] = pixels[p];
+        rgba[4 * i + 3] = 255;
+      } else {
+        rgba[4 * i] = pixels[p];
+        rgba[4 * i + 1] = pixels[p + 1];
+        rgba[4 * i + 2] = pixels[p + 2];
+        rgba[4 * i + 3] = c === 4 ? pixels[p + 3] : 255;
+      }
+    }
+    return { ...row, url: canvasUrl(w, h, rgba) };
+  });
+}
+
+/** Datasets the browser derives from others: painted images. */
+function derivedDatasets(meta) {
+  const out = [];
+  if (meta.raster) {
+    out.push({ target: meta.raster.target, sources: [meta.raster.source], rows: (s) => rasterRows(s, meta.raster) });
+  }
+  if (meta.images) {
+    const m = meta.images;
+    out.push({ target: m.target, sources: [m.meta, m.pixels], rows: (s) => tileRows(s, m) });
+  }
+  return out;
+}
+
+/** The stats row of a histogram: an HTML table whose cells are text. */
+function renderStats(box, table) {
+  box.replaceChildren();
+  if (!table || table.n === 0) return;
+  const head = document.createElement("tr");
+  const body = document.createElement("tr");
+  for (const row of table.rows()) {
+    const th = document.createElement("th");
+    const td = document.createElement("td");
+    th.textContent = row.label;
+    td.textContent = row.text;
+    th.style.cssText = td.style.cssText = "padding:1px 14px 1px 0;text-align:left;white-space:nowrap;";
+    head.append(th);
+    body.append(td);
+  }
+  box.append(head, body);
+}
+
+const TABLE_STYLE =
+  "border-collapse:collapse;margin:4px 0;font-family:sans-serif;" +
+  "font-variant-numeric:tabular-nums;";
+
+/**
+ * A table chart: headers and rows as an HTML table. Every cell is set with
+ * `textContent`, so nothing a user writes is ever parsed as HTML.
+ */
+export function renderTable({ model, el, store }) {
+  const meta = model.get("spec")?.usermeta?.nbvis ?? {};
+  const debug = { kind: "table", embeds: 1, updates: 0, rows: 0, seq: store.seq, error: null, view: null };
+  el.__nbvis = debug;
+  const wrap = document.createElement("div");
+  wrap.className = "nbvis-view";
+  wrap.style.cssText = "max-height:420px;overflow:auto;";
+  const table = document.createElement("table");
+  table.className = "nbvis-table";
+  table.style.cssText = TABLE_STYLE + `font-size:${Number(meta.font_size) || 14}px;`;
+  const head = document.createElement("thead");
+  const headRow = document.createElement("tr");
+  (meta.headers ?? []).forEach((name, j) => {
+    const th = document.createElement("th");
+    th.textContent = name;
+    th.style.cssText = `text-align:${meta.align?.[j] === "right" ? "right" : "left"};padding:4px 10px;border-bottom:2px solid #999;`;
+    headRow.append(th);
+  });
+  head.append(headRow);
+  const body = document.createElement("tbody");
+  table.append(head, body);
+  wrap.append(table);
+  el.append(wrap);
+
+  const addRows = (data, start, stop) => {
+    const fragment = document.createDocumentFragment();
+    const width = (meta.headers ?? []).length;
+    for (let i = start; i < stop; i++) {
+      const tr = document.createElement("tr");
+      for (let j = 0; j < width; j++) {
+        const td = document.createElement("td");
+        td.textContent = data.columns.get(`c${j}`)?.value(i) ?? "";
+        td.style.cssText = `text-align:${meta.align?.[j] === "right" ? "right" : "left"};padding:3px 10px;border-bottom:1px solid #e3e3e3;`;
+        tr.append(td);
+      }
+      fragment.append(tr);
+    }
+    body.append(fragment);
+  };
+  const redraw = () => {
+    body.replaceChildren();
+    const data = store.tables.get(meta.dataset);
+    if (data) addRows(data, 0, data.n);
+    debug.rows = data?.n ?? 0;
+  };
+  redraw();
+  const unsubscribe = store.subscribe((event) => {
+    const data = store.tables.get(meta.dataset);
+    const change = event.type === "data" ? event.changes.find((c) => c.name === meta.dataset) : null;
+    if (change?.op === "append" && data) addRows(data, change.start, change.stop);
+    else redraw();
+    debug.rows = data?.n ?? 0;
+    debug.updates += 1;
+    debug.seq = store.seq;
+  });
+  return () => unsubscribe();
+}
+
 /** A copy of the spec with the view's local choices applied (log scale on y). */
 function localSpec(spec, { logY }) {
   const out = structuredClone(spec);
@@ -124,6 +319,7 @@ function buildControls(el, meta, { onSmoothing, onLog }) {
  * @returns {() => void} cleanup, which finalizes the Vega view
  */
 export function renderChart({ model, el, store }) {
+  if (model.get("spec")?.usermeta?.nbvis?.kind === "table") return renderTable({ model, el, store });
   const container = document.createElement("div");
   container.className = "nbvis-view";
   el.appendChild(container);
@@ -132,7 +328,7 @@ export function renderChart({ model, el, store }) {
   el.__nbvis = debug; // what the browser tests (and curious users) read
 
   // Smoothing and the log toggle live in the browser only: they work while the kernel is busy.
-  const meta = model.get("spec")?.usermeta?.nbvis ?? {};
+  let meta = model.get("spec")?.usermeta?.nbvis ?? {};
   const smoother = meta.smooth ? new Smoother(meta.smooth.weight) : null;
   let logY = false;
   const controls =
@@ -151,6 +347,16 @@ export function renderChart({ model, el, store }) {
         })
       : null;
   if (controls) el.append(container); // controls above the chart
+  let derived = derivedDatasets(meta);
+  let statsBox = null;
+  if (meta.stats) {
+    statsBox = document.createElement("table");
+    statsBox.className = "nbvis-stats";
+    statsBox.style.cssText = TABLE_STYLE + "font-size:12px;text-align:left;";
+    el.insertBefore(statsBox, container);
+    renderStats(statsBox, store.tables.get(meta.stats));
+  }
+  const redrawStats = () => statsBox && renderStats(statsBox, store.tables.get(meta.stats));
 
   let result = null;
   let names = new Set();
@@ -176,9 +382,25 @@ export function renderChart({ model, el, store }) {
     return Math.max(0, Math.floor(container.getBoundingClientRect().width));
   }
 
+  // A view whose element left the page (e.g. its output was re-rendered by
+  // update_display, which does not dispose the old view) lets go of its Vega view and
+  // does no work; it re-embeds from the store if it is ever attached again.
+  let sleeping = false;
+  function sleepIfDetached() {
+    if (container.isConnected) return false;
+    sleeping = true;
+    pending.clear();
+    result?.finalize();
+    result = null;
+    debug.view = null;
+    return true;
+  }
+
   async function embed() {
-    if (disposed) return;
+    if (disposed || sleepIfDetached()) return;
     const spec = localSpec(model.get("spec"), { logY });
+    meta = spec.usermeta?.nbvis ?? {};
+    derived = derivedDatasets(meta); // a new spec may paint a matrix of another shape
     names = namedDatasets(spec);
     spec.datasets = { ...(spec.datasets ?? {}) };
     for (const name of names) spec.datasets[name] = store.tables.get(name)?.rows() ?? [];
@@ -186,6 +408,8 @@ export function renderChart({ model, el, store }) {
     if (smoother && names.has(meta.smooth.target)) {
       spec.datasets[meta.smooth.target] = source ? smoother.rows(source, 0) : [];
     }
+    for (const d of derived) spec.datasets[d.target] = d.rows(store);
+    redrawStats();
     pending.clear(); // the snapshot above holds everything received so far
     const seq = store.seq;
     result?.finalize();
@@ -238,9 +462,12 @@ export function renderChart({ model, el, store }) {
   // Apply everything that arrived since the last run in one Vega pulse.
   async function drain() {
     drainScheduled = false;
-    if (disposed || !result || pending.size === 0) return;
+    if (disposed || !result || pending.size === 0 || sleepIfDetached()) return;
     const view = result.view;
+    const stale = new Set();
     for (const [name, change] of pending) {
+      for (const d of derived) if (d.sources.includes(name)) stale.add(d);
+      if (name === meta.stats) redrawStats();
       const table = store.tables.get(name);
       if (!names.has(name) || !table) continue;
       if (change.op !== "resmooth") {
@@ -249,13 +476,14 @@ export function renderChart({ model, el, store }) {
         else changeset.insert(table.rows(change.start, change.stop));
         view.change(name, changeset);
       }
-      if (smoother && name === meta.smooth.source && names.has(meta.smooth.target)) {
+      if (smoother && meta.smooth && name === meta.smooth.source && names.has(meta.smooth.target)) {
         const smoothed = vega.changeset();
         if (change.op === "append" && !change.resmooth) smoothed.insert(smoother.rows(table, change.start));
         else smoothed.remove(() => true).insert(smoother.rows(table, 0));
         view.change(meta.smooth.target, smoothed);
       }
     }
+    for (const d of stale) view.change(d.target, vega.changeset().remove(() => true).insert(d.rows(store)));
     pending.clear();
     const seq = store.seq;
     // resize() first: autosize bounds computed for the old data would clip axis titles.
@@ -270,7 +498,16 @@ export function renderChart({ model, el, store }) {
   });
   const onSpec = () => schedule(embed);
   model.on("change:spec", onSpec);
-  const resizeObserver = new ResizeObserver(() => fitWidth());
+  const resizeObserver = new ResizeObserver(() => {
+    if (sleeping && container.isConnected) {
+      sleeping = false;
+      schedule(embed);
+    } else if (!sleeping && !container.isConnected) {
+      sleepIfDetached();
+    } else {
+      fitWidth();
+    }
+  });
   resizeObserver.observe(container);
 
   schedule(embed);

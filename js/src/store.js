@@ -32,9 +32,10 @@ export function decodeColumns(entry, buffers) {
 }
 
 class Column {
-  constructor(categorical) {
+  constructor(categorical, bytes = false) {
     this.categorical = categorical;
-    this.data = categorical ? new Int32Array(16) : new Float64Array(16);
+    // Pixels stay bytes; every other number is kept as float64.
+    this.data = categorical ? new Int32Array(16) : bytes ? new Uint8Array(16) : new Float64Array(16);
     this.categories = [];
   }
 
@@ -70,7 +71,7 @@ class Table {
       }
       let column = this.columns.get(name);
       if (!column) {
-        column = new Column(col.categories !== null);
+        column = new Column(col.categories !== null, col.values instanceof Uint8Array && col.categories === null);
         this.columns.set(name, column);
       }
       column.write(offset, col);

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Literal
 
-from ._common import VEGA_LITE_SCHEMA, check_size, check_text, font_config
+from ._common import VEGA_LITE_SCHEMA, check_choice, check_domain, check_size, check_text, font_config
 
-__all__ = ["EVENTS", "SMOOTHED", "line_spec"]
+__all__ = ["EVENTS", "SMOOTHED", "line_spec", "xy_parts"]
 
 FieldType = Literal["quantitative", "ordinal", "nominal", "temporal"]
 _FIELD_TYPES = ("quantitative", "ordinal", "nominal", "temporal")
@@ -19,24 +19,70 @@ EVENTS = "events"
 
 
 def _check_type(value: Any, *, arg: str) -> str:
-    if value not in _FIELD_TYPES:
-        msg = f"{arg}: expected one of {list(_FIELD_TYPES)}, got {value!r}"
-        raise ValueError(msg)
-    return value
+    return check_choice(value, _FIELD_TYPES, arg=arg)
 
 
-def _check_domain(value: Any, *, arg: str) -> list[float] | None:
+def _check_colors(value: Any, count: int) -> list[str] | None:
     if value is None:
         return None
-    try:
-        low, high = (float(v) for v in value)
-    except (TypeError, ValueError):
-        msg = f"{arg}: expected [min, max] numbers or None, got {value!r}"
-        raise TypeError(msg) from None
-    if not low < high:
-        msg = f"{arg}: expected min < max, got {value!r}"
+    if isinstance(value, str) or not isinstance(value, (list, tuple)) or not all(
+        isinstance(c, str) and c for c in value
+    ):
+        msg = f"series_colors: expected a list of CSS colours, got {value!r}"
+        raise TypeError(msg)
+    if len(value) < count:
+        msg = (
+            f"series_colors: {len(value)} colour(s) for {count} series; give one colour per series "
+            "(extra colours are kept for series appended later)"
+        )
         raise ValueError(msg)
-    return [low, high]
+    return list(value)
+
+
+def xy_parts(
+    names: list[str],
+    *,
+    x_label: str | None,
+    y_label: str | None,
+    x_type: str,
+    y_type: str,
+    x_domain: list[float] | None,
+    y_domain: list[float] | None,
+    zoom_to_fit: bool,
+    log_y: bool,
+    series_colors: list[str] | None,
+    shape: bool = False,
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Encodings (x, y, colour and optionally shape by series) and the tooltip of XY charts."""
+
+    def scale(domain: list[float] | None, log: bool) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if log:
+            out["type"] = "log"
+        if zoom_to_fit:
+            out["zero"] = False
+        elif domain is not None:
+            out["domain"] = domain
+        return out
+
+    legend = {"title": None, "orient": "right"} if len(names) > 1 else None
+    color: dict[str, Any] = {"field": "series", "type": "nominal", "scale": {"domain": names}, "legend": legend}
+    if series_colors is not None:
+        color["scale"]["range"] = series_colors[: len(names)]
+    encoding: dict[str, Any] = {
+        "x": {"field": "x", "type": x_type, "title": x_label, "scale": scale(x_domain, False)},
+        "y": {"field": "y", "type": y_type, "title": y_label, "scale": scale(y_domain, log_y)},
+        "color": color,
+    }
+    if shape:
+        encoding["shape"] = {"field": "series", "type": "nominal", "scale": {"domain": names}, "legend": legend}
+    x_tip: dict[str, Any] = {"field": "x", "type": x_type, "title": x_label or "x"}
+    y_tip: dict[str, Any] = {"field": "y", "type": y_type, "title": y_label or "y"}
+    for tip, kind in ((x_tip, x_type), (y_tip, y_type)):
+        if kind == "quantitative":
+            tip["format"] = ".4~g"
+    tooltip = [{"field": "series", "type": "nominal", "title": "series"}, x_tip, y_tip]
+    return encoding, tooltip
 
 
 def _check_smoothing(value: Any) -> float | None:
@@ -63,6 +109,7 @@ def line_spec(
     y_axis_domain: Sequence[float] | None = None,
     zoom_to_fit: bool = False,
     log_y: bool = False,
+    series_colors: Sequence[str] | None = None,
     smoothing: float | None = None,
     events: bool = False,
     interactive: bool = True,
@@ -80,6 +127,8 @@ def line_spec(
         Fit both axes to the data instead of including zero (overrides the domains).
     log_y : bool
         Logarithmic y axis.
+    series_colors : list of str, optional
+        One CSS colour per series, in series order.
     smoothing : float, optional
         Adds TensorBoard-style exponential smoothing: the raw lines are drawn faint and
         the smoothed ones (dataset ``"smoothed"``, computed in the browser) bold, with
@@ -101,30 +150,15 @@ def line_spec(
     y_label = check_text(y_label, arg="y_label")
     x_type = _check_type(x_type, arg="x_type")
     y_type = _check_type(y_type, arg="y_type")
-    x_domain = _check_domain(x_axis_domain, arg="x_axis_domain")
-    y_domain = _check_domain(y_axis_domain, arg="y_axis_domain")
+    x_domain = check_domain(x_axis_domain, arg="x_axis_domain")
+    y_domain = check_domain(y_axis_domain, arg="y_axis_domain")
     smoothing = _check_smoothing(smoothing)
     names = list(series)
-
-    def scale(domain: list[float] | None, log: bool) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        if log:
-            out["type"] = "log"
-        if zoom_to_fit:
-            out["zero"] = False
-        elif domain is not None:
-            out["domain"] = domain
-        return out
-
-    color: dict[str, Any] = {
-        "field": "series",
-        "type": "nominal",
-        "scale": {"domain": names},
-        "legend": {"title": None, "orient": "right"} if len(names) > 1 else None,
-    }
-    x_enc = {"field": "x", "type": x_type, "title": x_label, "scale": scale(x_domain, False)}
-    y_enc = {"field": "y", "type": y_type, "title": y_label, "scale": scale(y_domain, log_y)}
-    lines = {"x": x_enc, "y": y_enc, "color": color}
+    lines, tooltip = xy_parts(
+        names, x_label=x_label, y_label=y_label, x_type=x_type, y_type=y_type, x_domain=x_domain,
+        y_domain=y_domain, zoom_to_fit=zoom_to_fit, log_y=log_y,
+        series_colors=_check_colors(series_colors, len(names)),
+    )
     raw: dict[str, Any] = {
         "data": {"name": dataset},
         "mark": {"type": "line", "clip": True, **({"opacity": 0.3} if smoothing is not None else {})},
@@ -134,26 +168,38 @@ def line_spec(
         raw["params"] = [
             {"name": "zoom", "select": {"type": "interval", "encodings": ["x", "y"]}, "bind": "scales"}
         ]
-    y_tooltip: dict[str, Any] = {"field": "y", "type": y_type, "title": y_label or "y"}
-    if y_type == "quantitative":
-        y_tooltip["format"] = ".4~g"
     layers: list[dict[str, Any]] = [raw]
     if smoothing is not None:
         layers.append(
             {"data": {"name": SMOOTHED}, "mark": {"type": "line", "clip": True, "strokeWidth": 2}, "encoding": lines}
         )
+    # the hover rule: follows the nearest point's x, with every series' tooltip there
     layers.append(
         {
-            # invisible points: hover targets for the tooltip
             "data": {"name": dataset},
-            "mark": {"type": "point", "clip": True, "opacity": 0, "size": 80},
+            "params": [
+                {
+                    "name": "hover",
+                    "select": {"type": "point", "encodings": ["x"], "nearest": True,
+                               "on": "pointermove", "clear": "pointerout"},
+                }
+            ],
+            "mark": {"type": "rule", "clip": True, "color": "#888", "strokeWidth": 1},
+            "encoding": {
+                "x": lines["x"],
+                "opacity": {"condition": {"param": "hover", "empty": False, "value": 0.6}, "value": 0},
+            },
+        }
+    )
+    layers.append(
+        {
+            # points: hover targets for the tooltip, drawn where the rule is
+            "data": {"name": dataset},
+            "mark": {"type": "point", "clip": True, "filled": True, "size": 40},
             "encoding": {
                 **lines,
-                "tooltip": [
-                    {"field": "series", "type": "nominal", "title": "series"},
-                    {"field": "x", "type": x_type, "title": x_label or "x"},
-                    y_tooltip,
-                ]
+                "opacity": {"condition": {"param": "hover", "empty": False, "value": 1}, "value": 0},
+                "tooltip": tooltip,
             },
         }
     )

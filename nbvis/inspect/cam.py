@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from .._colors import colormap
 from ._layers import LayerInfo, resolve_layer, tap
 from ._tf import (
     device_name,
@@ -228,25 +229,6 @@ def normalize(maps: Any, eps: float = 1e-7) -> np.ndarray:
     low = maps.min(axis=axes, keepdims=True)
     high = maps.max(axis=axes, keepdims=True)
     return (maps - low) / np.maximum(high - low, eps)
-
-
-_ANCHORS = {
-    "jet": ["#000080", "#0000ff", "#0080ff", "#00ffff", "#80ff80", "#ffff00", "#ff8000", "#ff0000", "#800000"],
-    "viridis": ["#440154", "#472d7b", "#3b528b", "#2c728e", "#21918c", "#28ae80", "#5ec962", "#addc30", "#fde725"],
-    "inferno": ["#000004", "#1b0c41", "#4a0c6b", "#781c6d", "#a52c60", "#cf4446", "#ed6925", "#fb9b06", "#fcffa4"],
-    "gray": ["#000000", "#ffffff"],
-}
-
-
-def colormap(name: str) -> np.ndarray:
-    """A 256 x 3 uint8 lookup table (``jet``, ``viridis``, ``inferno``, ``gray``)."""
-    if name not in _ANCHORS:
-        msg = f"cmap: expected one of {sorted(_ANCHORS)}, got {name!r}"
-        raise ValueError(msg)
-    anchors = np.array([[int(h[i : i + 2], 16) for i in (1, 3, 5)] for h in _ANCHORS[name]], float)
-    stops = np.linspace(0, 1, len(anchors))
-    t = np.linspace(0, 1, 256)
-    return np.stack([np.interp(t, stops, anchors[:, c]) for c in range(3)], axis=1).round().astype(np.uint8)
 
 
 def colorize(maps: Any, cmap: str = "jet") -> np.ndarray:
