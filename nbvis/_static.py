@@ -29,8 +29,8 @@ __all__ = ["chart_html", "chart_png", "chart_svg", "full_spec", "save", "static_
 
 _VL_VERSION = ".".join(VEGA_LITE_VERSION.split(".")[:2])  # vl-convert takes "6.4"
 _STATIC_WIDTH = 480
-_SVG_MAX_ROWS = 2_000  # beyond this many drawn rows a PNG is smaller than an SVG
-_RASTER_BLOCKS = 120  # a raster heatmap's picture has at most this many cells per side
+_SVG_MAX_ROWS = 500  # beyond this many drawn rows a PNG is smaller than an SVG
+_RASTER_BLOCKS = 80  # a raster heatmap's picture has at most this many cells per side
 
 
 def _rows(chart: ChartWidget, name: str) -> list[dict[str, Any]]:
@@ -79,6 +79,12 @@ def _raster_layer(spec: dict[str, Any], chart: ChartWidget, meta: dict[str, Any]
     return out
 
 
+def _interactive_only(layer: dict[str, Any]) -> bool:
+    """Layers drawn only on hover (the hover rule and points): invisible in a picture."""
+    opacity = layer.get("encoding", {}).get("opacity", {})
+    return isinstance(opacity, dict) and opacity.get("condition", {}).get("param") == "hover"
+
+
 def _tiles(chart: ChartWidget, meta: dict[str, Any]) -> list[dict[str, Any]]:
     pixels = chart.tables[meta["pixels"]].column("v")
     out = []
@@ -109,6 +115,8 @@ def full_spec(chart: ChartWidget, *, width: int | None = _STATIC_WIDTH) -> dict[
     if stats := meta.get("stats"):
         line = "  ·  ".join(f"{r['label']}: {r['text']}" for r in datasets.pop(stats, []))
         spec["title"] = {"text": line, "anchor": "start", "fontSize": 11, "fontWeight": "normal"}
+    if "layer" in spec:
+        spec["layer"] = [layer for layer in spec["layer"] if not _interactive_only(layer)]
     spec["datasets"] = datasets
     if spec.get("width") == "container" and width is not None:
         spec["width"] = width

@@ -17,10 +17,12 @@ __all__ = ["Histogram", "format_number", "histogram", "nice_bins", "stats_rows",
 
 
 def nice_bins(low: float, high: float, max_bins: int) -> np.ndarray:
-    """Bin edges with "nice" boundaries and at most ``max_bins`` bins.
+    """Bin edges with "nice" boundaries and about ``max_bins`` bins.
 
     This is Vega's binning rule (vega-statistics ``bin``, base 10, divisors 5 and 2,
-    ``nice``), so the bins are those tfjs-vis users know from ``maxBins``.
+    ``nice``), so the bins are those tfjs-vis users know from ``maxBins``. The step is
+    chosen for at most ``max_bins`` bins; aligning the ends to multiples of the step can
+    add one (e.g. -1..1 with one bin gives -2..0..2).
 
     Examples
     --------

@@ -244,6 +244,9 @@ class ChartWidget(anywidget.AnyWidget):
         return self._adapter
 
     def _schedule_locked(self) -> None:
+        # the end of this cell brings the saved state and the picture up to date
+        self._static_dirty = True
+        self._hook_cell_end()
         if self._timer is not None:
             return
         delay = max(0.0, self._last_flush + self._flush_interval - time.monotonic())

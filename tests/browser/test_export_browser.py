@@ -1,0 +1,114 @@
+"""The chart catalogue notebook exported by nbconvert to HTML: with widget state (live
+charts rendered by the HTML widget manager, offline) and without (static pictures)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+from nbconvert import HTMLExporter
+
+ROOT = Path(__file__).resolve().parents[2]
+VIEW = "application/vnd.jupyter.widget-view+json"
+ARTIFACTS = ROOT / "tests" / "artifacts"
+
+
+@pytest.fixture(scope="module")
+def executed() -> nbformat.NotebookNode:
+    nb = nbformat.read(ROOT / "examples" / "01_charts.ipynb", as_version=4)
+    NotebookClient(nb, timeout=600, kernel_name="python3",
+                   resources={"metadata": {"path": str(ROOT / "examples")}}).execute()
+    return nb
+
+
+def chart_outputs(nb: nbformat.NotebookNode) -> list[dict]:
+    return [o for c in nb.cells for o in c.get("outputs", []) if VIEW in o.get("data", {})]
+
+
+def test_without_widget_state_every_chart_of_the_example_is_a_picture_or_an_escaped_table(executed):
+    charts = chart_outputs(executed)
+    assert len(charts) >= 18
+    nb = nbformat.from_dict(executed)
+    nb.metadata.pop("widgets", None)
+    body, _ = HTMLExporter().from_notebook_node(nb)
+    svgs = body.count('data-mime-type="image/svg+xml"')
+    pngs = body.count('src="data:image/png;base64,')
+    tables = body.count('class="nbvis-table"')
+    assert svgs + pngs + tables == len(charts), (svgs, pngs, tables, len(charts))
+    assert tables == 1 and "&lt;b&gt;not bold&lt;/b&gt;" in body and "<b>not bold</b>" not in body
+    (ARTIFACTS / "export_without_state.html").parent.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "export_without_state.html").write_text(body)
+
+
+def _offline_routes(page) -> list[str]:
+    """Serve the scripts an nbconvert page fetches from CDNs from local copies; block the rest."""
+    import anywidget
+
+    local = {
+        "require": ROOT / "js/node_modules/requirejs/require.js",
+        "html-manager": ROOT / "js/node_modules/@jupyter-widgets/html-manager/dist/embed-amd.js",
+        "anywidget": Path(anywidget.__file__).parent / "nbextension" / "index.js",
+    }
+    blocked: list[str] = []
+
+    def handle(route):
+        url = route.request.url
+        for key, path in local.items():
+            if key in url and url.endswith(".js"):
+                return route.fulfill(path=str(path), content_type="text/javascript")
+        if url.startswith(("file:", "data:", "blob:")):
+            return route.continue_()
+        blocked.append(url)
+        return route.abort()
+
+    page.route("**/*", handle)
+    return blocked
+
+
+def test_with_widget_state_every_chart_renders_live_in_the_exported_page_offline(executed, browser, tmp_path):
+    charts = chart_outputs(executed)
+    body, _ = HTMLExporter().from_notebook_node(executed)
+    path = tmp_path / "charts.html"
+    path.write_text(body)
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: m.type == "error" and "nbvis" in m.text and errors.append(m.text))
+    blocked = _offline_routes(page)
+    page.goto(path.as_uri())
+    page.wait_for_function(
+        """(n) => { const c = [...document.querySelectorAll('.nbvis-chart')];
+             return c.length === n && c.every((el) => el.__nbvis && (el.__nbvis.view || el.__nbvis.kind === 'table')); }""",
+        arg=len(charts), timeout=60_000,
+    )
+    summary = page.evaluate(
+        """() => [...document.querySelectorAll('.nbvis-chart')].map((el) => {
+             const d = el.__nbvis; if (!d.view) return { kind: d.kind, rows: d.rows };
+             const names = ['values', 'bins', 'cells', 'raster', 'tiles'];
+             const rows = {}; for (const n of names) { try { rows[n] = d.view.data(n).length; } catch (e) {} }
+             return { kind: 'vega', rows, error: d.error }; })""")
+    assert not errors, errors
+    assert all(s.get("error") is None for s in summary)
+    # the live line chart holds the points appended in the next cell (saved state is current)
+    assert summary[7]["rows"]["values"] == 200 + 10 + 60 + 2
+    assert summary[3]["rows"]["values"] == 4 and summary[4]["rows"]["bins"] == 7
+    assert any(s["kind"] == "table" and s["rows"] == 3 for s in summary)
+    assert not [u for u in blocked if "jsdelivr" in u or "unpkg" in u], blocked  # nbvis needs no CDN
+    page.screenshot(path=str(ARTIFACTS / "export_with_state.png"), full_page=False)
+    page.close()
+
+
+def test_a_picture_is_refreshed_when_a_later_cell_changes_the_chart():
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(c) for c in (
+        "import nbvis\nc = nbvis.barchart({'first-bar': 1})\nc",
+        "c.update({'second-bar': 2})",
+    )]
+    NotebookClient(nb, timeout=120, kernel_name="python3").execute()
+    (output,) = nb.cells[0].outputs
+    svg = output["data"]["image/svg+xml"]
+    assert "second-bar" in svg and "first-bar" not in svg
+    assert re.search(r"<svg", svg)

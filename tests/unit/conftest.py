@@ -1,0 +1,16 @@
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from nbvis.charts import VEGA_LITE_VERSION
+
+SCHEMA_DIR = Path(__file__).parent / "schema"
+
+
+@pytest.fixture(scope="session")
+def validator():
+    """The vendored JSON schema of the Vega-Lite version bundled into the front end."""
+    schema = json.loads((SCHEMA_DIR / f"vega-lite-v{VEGA_LITE_VERSION}.json").read_text())
+    return jsonschema.Draft7Validator(schema)
