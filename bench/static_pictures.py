@@ -30,8 +30,6 @@ CASES = {
 
 def main() -> None:
     static_bundle(nbvis.barchart({"warm": 1}))  # vl-convert's one-time start-up, reported below
-    t0 = time.perf_counter()
-    static_bundle(nbvis.barchart({"warm": 2}))
     print(f"{'chart':32s} {'build (s)':>10s} {'picture (s)':>12s} {'ratio':>7s}  picture")
     for name, make in CASES.items():
         t = time.perf_counter()
@@ -42,7 +40,6 @@ def main() -> None:
         picture = time.perf_counter() - t
         (kind, data), = bundle.items()
         print(f"{name:32s} {build:10.3f} {picture:12.3f} {picture / build:7.1f}  {kind} {len(data) / 1024:.0f} KB")
-    del t0
 
 
 if __name__ == "__main__":

@@ -37,7 +37,16 @@ _SUBMODULES = ("datasets", "inspect", "show")
 if TYPE_CHECKING:
     from . import datasets, inspect, show
     from ._widget import ChartWidget
-    from .render import barchart, confusion_matrix, heatmap, histogram, image_grid, linechart, scatterplot, table
+    from .render import (
+        barchart,
+        confusion_matrix,
+        heatmap,
+        histogram,
+        image_grid,
+        linechart,
+        scatterplot,
+        table,
+    )
 
 
 def __getattr__(name: str) -> Any:

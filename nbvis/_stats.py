@@ -80,7 +80,7 @@ def histogram(
     *,
     max_bins: int = 12,
     bins: int | Sequence[float] | None = None,
-    range: Sequence[float] | None = None,  # noqa: A002 - numpy's name
+    range: Sequence[float] | None = None,
 ) -> Histogram:
     """Bin finite values; NaN and ±Inf are counted in the stats but not binned.
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -16,12 +15,15 @@ from ._data import (
     describe,
     flat_values,
     image_batch,
-    matrix as to_matrix,
     strict_kwargs,
     table_rows,
     xy_series,
 )
-from ._stats import format_number, histogram as bin_values, stats_rows
+from ._data import (
+    matrix as to_matrix,
+)
+from ._stats import format_number, stats_rows
+from ._stats import histogram as bin_values
 from ._widget import ChartWidget
 from .charts import (
     bar_spec,
@@ -412,7 +414,7 @@ def histogram(
     *,
     max_bins: int = 12,
     bins: int | Sequence[float] | None = None,
-    range: Sequence[float] | None = None,  # noqa: A002 - numpy's name
+    range: Sequence[float] | None = None,
     stats: bool | Mapping[str, float | None] = True,
     color: str = "#4c78a8",
     width: int | None = None,

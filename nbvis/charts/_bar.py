@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._common import VEGA_LITE_SCHEMA, check_size, check_text, font_config
+from ._common import check_text, top_level
 
 __all__ = ["STATS", "bar_spec", "histogram_spec"]
 
@@ -56,13 +56,8 @@ def bar_spec(
         encoding["color"] = {"field": "color", "type": "nominal", "scale": None, "legend": None}
     else:
         mark["color"] = _check_color(color if color is not None else _DEFAULT_COLOR)
-    width = check_size(width, arg="width")
     return {
-        "$schema": VEGA_LITE_SCHEMA,
-        "width": width if width is not None else "container",
-        "height": check_size(height, arg="height") or 250,
-        "autosize": {"type": "fit", "contains": "padding"},
-        "config": font_config(font_size),
+        **top_level(width, height, default_height=250, font_size=font_size),
         "data": {"name": dataset},
         "mark": mark,
         "encoding": encoding,
@@ -91,13 +86,8 @@ def histogram_spec(
     >>> histogram_spec()["encoding"]["x"]["bin"]
     'binned'
     """
-    width = check_size(width, arg="width")
     spec: dict[str, Any] = {
-        "$schema": VEGA_LITE_SCHEMA,
-        "width": width if width is not None else "container",
-        "height": check_size(height, arg="height") or 200,
-        "autosize": {"type": "fit", "contains": "padding"},
-        "config": font_config(font_size),
+        **top_level(width, height, default_height=200, font_size=font_size),
         "data": {"name": dataset},
         "mark": {"type": "bar", "color": _check_color(color), "binSpacing": 1},
         "encoding": {

@@ -16,6 +16,7 @@ __all__ = [
     "color_scale",
     "font_config",
     "text_list",
+    "top_level",
 ]
 
 #: The Vega-Lite version bundled into the front end: the one place it is pinned on the
@@ -146,3 +147,19 @@ def color_scale(color_map: Any, *, arg: str = "color_map") -> dict[str, Any]:
         return {"range": list(color_map)}
     msg = f"{arg}: expected a colour map name or [low, high] colours, got {color_map!r}"
     raise TypeError(msg)
+
+
+def top_level(width: Any, height: Any, *, default_height: int, font_size: int, band_gaps: bool = True) -> dict[str, Any]:
+    """The top of every chart spec: schema, size (width follows the output by default),
+    fit-to-size autosizing and the font config; ``band_gaps=False`` makes cells touch."""
+    width = check_size(width, arg="width")
+    config = font_config(font_size)
+    if not band_gaps:
+        config["scale"] = {"bandPaddingInner": 0, "bandPaddingOuter": 0}
+    return {
+        "$schema": VEGA_LITE_SCHEMA,
+        "width": width if width is not None else "container",
+        "height": check_size(height, arg="height") or default_height,
+        "autosize": {"type": "fit", "contains": "padding"},
+        "config": config,
+    }

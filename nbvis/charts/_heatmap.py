@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._common import VEGA_LITE_SCHEMA, check_domain, check_size, check_text, color_scale, font_config
+from ._common import check_domain, check_text, color_scale, top_level
 
 __all__ = ["RASTER", "RASTER_CELLS", "confusion_spec", "heatmap_spec"]
 
@@ -71,15 +71,9 @@ def heatmap_spec(
     dom = check_domain(domain, arg="domain")
     if dom is not None:
         scale["domain"] = dom
-    width = check_size(width, arg="width")
     use_raster = rows * cols >= RASTER_CELLS if raster is None else bool(raster)
-    base: dict[str, Any] = {
-        "$schema": VEGA_LITE_SCHEMA,
-        "width": width if width is not None else "container",
-        "height": check_size(height, arg="height") or (300 if use_raster else min(400, max(120, 24 * rows))),
-        "autosize": {"type": "fit", "contains": "padding"},
-        "config": {**font_config(font_size), "scale": {"bandPaddingInner": 0, "bandPaddingOuter": 0}},
-    }
+    default_height = 300 if use_raster else min(400, max(120, 24 * rows))
+    base = top_level(width, height, default_height=default_height, font_size=font_size, band_gaps=False)
     params = _ticks_param("nbvis_x_ticks", x_tick_labels) + _ticks_param("nbvis_y_ticks", y_tick_labels)
     if params:
         base["params"] = params
@@ -210,13 +204,8 @@ def confusion_spec(
                 },
             }
         )
-    width = check_size(width, arg="width")
     return {
-        "$schema": VEGA_LITE_SCHEMA,
-        "width": width if width is not None else "container",
-        "height": check_size(height, arg="height") or 400,
-        "autosize": {"type": "fit", "contains": "padding"},
-        "config": {**font_config(font_size), "scale": {"bandPaddingInner": 0, "bandPaddingOuter": 0}},
+        **top_level(width, height, default_height=400, font_size=font_size, band_gaps=False),
         "params": _ticks_param("nbvis_ticks", tick_labels),
         "data": {"name": "cells"},
         "layer": layers,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Literal
 
-from ._common import VEGA_LITE_SCHEMA, check_choice, check_domain, check_size, check_text, font_config
+from ._common import check_choice, check_domain, check_text, top_level
 
 __all__ = ["EVENTS", "SMOOTHED", "line_spec", "xy_parts"]
 
@@ -144,8 +144,6 @@ def line_spec(
     >>> spec["layer"][0]["data"], spec["layer"][0]["encoding"]["color"]["scale"]["domain"]
     ({'name': 'values'}, ['loss', 'val_loss'])
     """
-    width = check_size(width, arg="width")
-    height = check_size(height, arg="height")
     x_label = check_text(x_label, arg="x_label")
     y_label = check_text(y_label, arg="y_label")
     x_type = _check_type(x_type, arg="x_type")
@@ -219,11 +217,7 @@ def line_spec(
             }
         )
     spec: dict[str, Any] = {
-        "$schema": VEGA_LITE_SCHEMA,
-        "width": width if width is not None else "container",
-        "height": height if height is not None else 250,
-        "autosize": {"type": "fit", "contains": "padding"},
-        "config": font_config(font_size),
+        **top_level(width, height, default_height=250, font_size=font_size),
         "layer": layers,
     }
     if smoothing is not None:

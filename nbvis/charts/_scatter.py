@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ._common import VEGA_LITE_SCHEMA, check_domain, check_size, check_text, font_config
+from ._common import check_domain, check_text, top_level
 from ._line import FieldType, _check_colors, _check_type, xy_parts
 
 __all__ = ["scatter_spec"]
@@ -43,8 +43,6 @@ def scatter_spec(
     >>> spec["layer"][0]["mark"]["type"], spec["layer"][0]["encoding"]["shape"]["field"]
     ('point', 'series')
     """
-    width = check_size(width, arg="width")
-    height = check_size(height, arg="height")
     names = list(series)
     if isinstance(point_size, bool) or not isinstance(point_size, (int, float)) or point_size <= 0:
         msg = f"point_size: expected a positive area in square pixels, got {point_size!r}"
@@ -74,11 +72,4 @@ def scatter_spec(
         layer["params"] = [
             {"name": "zoom", "select": {"type": "interval", "encodings": ["x", "y"]}, "bind": "scales"}
         ]
-    return {
-        "$schema": VEGA_LITE_SCHEMA,
-        "width": width if width is not None else "container",
-        "height": height if height is not None else 250,
-        "autosize": {"type": "fit", "contains": "padding"},
-        "config": font_config(font_size),
-        "layer": [layer],
-    }
+    return {**top_level(width, height, default_height=250, font_size=font_size), "layer": [layer]}

@@ -3,7 +3,6 @@ charts rendered by the HTML widget manager, offline) and without (static picture
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import nbformat
@@ -111,4 +110,3 @@ def test_a_picture_is_refreshed_when_a_later_cell_changes_the_chart():
     (output,) = nb.cells[0].outputs
     svg = output["data"]["image/svg+xml"]
     assert "second-bar" in svg and "first-bar" not in svg
-    assert re.search(r"<svg", svg)
