@@ -110,3 +110,29 @@ def test_a_picture_is_refreshed_when_a_later_cell_changes_the_chart():
     (output,) = nb.cells[0].outputs
     svg = output["data"]["image/svg+xml"]
     assert "second-bar" in svg and "first-bar" not in svg
+
+
+def test_a_saved_html_chart_renders_in_a_browser_with_the_network_cut_off(browser, tmp_path):
+    import nbvis
+
+    chart = nbvis.linechart({"loss": [3.0, 2.0, 1.5, 1.2]}, x_label="step")
+    path = chart.save(tmp_path / "chart.html")
+    page = browser.new_page()
+    requested: list[str] = []
+
+    def offline(route):
+        url = route.request.url
+        if url.startswith(("file:", "data:", "blob:")):
+            return route.continue_()
+        requested.append(url)
+        return route.abort()
+
+    page.route("**/*", offline)
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(path.as_uri())
+    page.wait_for_function("() => window.nbvisView", timeout=30_000)
+    rows = page.evaluate("() => window.nbvisView.data('values').map((r) => r.y)")
+    assert rows == [3.0, 2.0, 1.5, 1.2]
+    assert not requested and not errors, (requested, errors)
+    page.close()
