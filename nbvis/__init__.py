@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 __all__ = [
     "ChartWidget",
+    "Visor",
     "__version__",
     "barchart",
     "confusion_matrix",
@@ -23,6 +24,7 @@ __all__ = [
     "image_grid",
     "inspect",
     "linechart",
+    "metrics",
     "scatterplot",
     "show",
     "table",
@@ -31,11 +33,11 @@ __all__ = [
 # The widget layer needs the built front end; importing it lazily keeps `import nbvis`
 # fast and lets the pure spec builders (nbvis.charts) work without the bundle.
 _CHARTS = ("barchart", "confusion_matrix", "heatmap", "histogram", "image_grid", "linechart", "scatterplot", "table")
-_LAZY = {**dict.fromkeys(_CHARTS, "nbvis.render"), "ChartWidget": "nbvis._widget"}
-_SUBMODULES = ("datasets", "inspect", "show")
+_LAZY = {**dict.fromkeys(_CHARTS, "nbvis.render"), "ChartWidget": "nbvis._widget", "Visor": "nbvis.visor"}
+_SUBMODULES = ("datasets", "inspect", "metrics", "show")
 
 if TYPE_CHECKING:
-    from . import datasets, inspect, show
+    from . import datasets, inspect, metrics, show
     from ._widget import ChartWidget
     from .render import (
         barchart,
@@ -47,6 +49,7 @@ if TYPE_CHECKING:
         scatterplot,
         table,
     )
+    from .visor import Visor
 
 
 def __getattr__(name: str) -> Any:

@@ -13,7 +13,7 @@ import base64
 import copy
 import html
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -151,12 +151,14 @@ def table_html(chart: ChartWidget) -> str:
     rows = _rows(chart, meta["dataset"])
     align = meta["align"]
     head = "".join(f'<th style="text-align:{a}">{html.escape(h)}</th>' for h, a in zip(meta["headers"], align))
-    body = "".join(
-        "<tr>" + "".join(f'<td style="text-align:{a}">{html.escape(row[f"c{j}"])}</td>'
-                         for j, a in enumerate(align)) + "</tr>"
-        for row in rows
-    )
-    return f'<table class="nbvis-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+    def cell(row: Mapping[str, Any], j: int, a: str) -> str:
+        indent = f"padding-left:{10 + 18 * int(row.get('depth', 0))}px;" if j == 0 and "depth" in row else ""
+        return f'<td style="text-align:{a};{indent}">{html.escape(row[f"c{j}"])}</td>'
+
+    body = "".join("<tr>" + "".join(cell(row, j, a) for j, a in enumerate(align)) + "</tr>" for row in rows)
+    notes = "".join(f"<div>{html.escape(n)}</div>" for n in meta.get("notes", []))
+    return f'<table class="nbvis-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{notes}'
 
 
 def static_bundle(chart: ChartWidget) -> dict[str, Any]:
@@ -233,17 +235,25 @@ def save(chart: ChartWidget, path: str | Path, *, scale: float = 2.0) -> Path:
     return target
 
 
+def _is_table(chart: ChartWidget) -> bool:
+    return chart.spec.get("usermeta", {}).get("nbvis", {}).get("kind") == "table"
+
+
 def static_html(sections: Iterable[tuple[str, Iterable[ChartWidget]]]) -> str | None:
-    """An HTML block of titled sections of chart pictures (titles escaped: text, not markup)."""
+    """An HTML block of titled sections of chart pictures and tables (all text escaped)."""
     parts = []
     for title, charts in sections:
         images = []
         for chart in charts:
+            if _is_table(chart):
+                images.append(table_html(chart))
+                continue
             png = chart_png(chart)
             if png is None:
                 return None
             data = base64.b64encode(png).decode("ascii")
             images.append(f'<img src="data:image/png;base64,{data}" style="margin:2px"/>')
         if images:
-            parts.append(f"<div><b>{html.escape(title)}</b><br/>{''.join(images)}</div>")
+            heading = f"<b>{html.escape(title)}</b><br/>" if title else ""
+            parts.append(f"<div>{heading}{''.join(images)}</div>")
     return f'<div class="nbvis-static">{"".join(parts)}</div>' if parts else None

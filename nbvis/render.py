@@ -44,11 +44,13 @@ __all__ = [
     "confusion_matrix",
     "heatmap",
     "histogram",
+    "histogram_choice",
     "image_grid",
     "line_widget",
     "linechart",
     "scatterplot",
     "table",
+    "tree_table",
 ]
 
 _XY_COLUMNS = {
@@ -782,6 +784,62 @@ def table(headers: Any, values: Any = None, *, font_size: int = 14) -> ChartWidg
         return {"rows": _table_columns(new_rows, len(names))}
 
     return ChartWidget(spec, {"rows": t}, adapter=_ReplaceAdapter(update, append=append))
+
+
+def tree_table(
+    headers: Sequence[str], rows: Sequence[Sequence[Any]], parents: Sequence[int], *,
+    notes: Sequence[str] = (), font_size: int = 13,
+) -> ChartWidget:
+    """A table whose rows nest (``parents[i]`` is row i's parent row, or -1): rows with
+    children get an expand/collapse toggle and start collapsed. Cells are text; ``notes``
+    are lines of text under the table. Used by :func:`nbvis.show.model_summary`.
+    """
+    names, body = table_rows(list(headers), [list(r) for r in rows])
+    if len(parents) != len(body) or any(not -1 <= p < i for i, p in enumerate(parents)):
+        msg = "parents: expected one earlier row index (or -1) per row"
+        raise ValueError(msg)
+    depth: list[int] = []
+    for p in parents:
+        depth.append(0 if p < 0 else depth[p] + 1)
+    numeric = [bool(body) and all(isinstance(r[j], (int, float, np.number)) and not isinstance(r[j], bool)
+                                  for r in body) for j in range(len(names))]
+    spec = table_spec(names, ["right" if n else "left" for n in numeric], font_size=font_size, tree=True,
+                      notes=notes)
+    t = Table({**{f"c{j}": ColumnSpec("category") for j in range(len(names))},
+               "depth": ColumnSpec("number", "exact"), "parent": ColumnSpec("number", "exact")})
+    t.append({**_table_columns(body, len(names)), "depth": np.asarray(depth, dtype=np.float64),
+              "parent": np.asarray(parents, dtype=np.float64)})
+    return ChartWidget(spec, {"rows": t})
+
+
+_CHOICE_BIN_COLUMNS = {**_BIN_COLUMNS, "choice": ColumnSpec("number", "exact")}
+
+
+def histogram_choice(
+    named: Sequence[tuple[str, Any]], *, max_bins: int = 12, x_label: str | None = None,
+    choice_label: str = "values ", width: int | None = None, height: int | None = 150,
+) -> ChartWidget:
+    """Several histograms in one chart with a drop-down that picks the one drawn.
+
+    Every set of values is binned in numpy; all bins travel at once, so switching is
+    instant and needs no kernel. Used by :func:`nbvis.show.layer` (one per weight).
+    """
+    if not named:
+        msg = "named: expected at least one (name, values) pair"
+        raise ValueError(msg)
+    max_bins, _, _ = _check_bins(max_bins, None, None)
+    parts: dict[str, list[np.ndarray]] = {"start": [], "end": [], "count": [], "choice": []}
+    for i, (_, values) in enumerate(named):
+        h = bin_values(flat_values(values), max_bins=max_bins)
+        parts["start"].append(h.edges[:-1])
+        parts["end"].append(h.edges[1:])
+        parts["count"].append(h.counts.astype(np.float64))
+        parts["choice"].append(np.full(h.counts.size, float(i)))
+    spec = histogram_spec(width=width, height=height, x_label=x_label, stats=False,
+                          choices=[name for name, _ in named], choice_label=choice_label)
+    t = Table(_CHOICE_BIN_COLUMNS)
+    t.append({k: np.concatenate(v) for k, v in parts.items()})
+    return ChartWidget(spec, {"bins": t})
 
 
 # -- image grid ------------------------------------------------------------------------

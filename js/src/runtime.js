@@ -225,6 +225,17 @@ export function renderTable({ model, el, store }) {
   wrap.append(table);
   el.append(wrap);
 
+  // A tree table (model summaries): rows carry `depth` and `parent` (row index or -1);
+  // a row with children gets a toggle, and children show only under expanded rows.
+  const expanded = new Set();
+  const treeRows = [];
+  const applyTree = () => {
+    for (const { tr, parent } of treeRows) {
+      let shown = true;
+      for (let p = parent; p >= 0 && shown; p = treeRows[p]?.parent ?? -1) shown = expanded.has(p);
+      tr.style.display = shown ? "" : "none";
+    }
+  };
   const addRows = (data, start, stop) => {
     const fragment = document.createDocumentFragment();
     const width = (meta.headers ?? []).length;
@@ -236,17 +247,59 @@ export function renderTable({ model, el, store }) {
         td.style.cssText = `text-align:${meta.align?.[j] === "right" ? "right" : "left"};padding:3px 10px;border-bottom:1px solid #e3e3e3;`;
         tr.append(td);
       }
+      if (meta.tree) {
+        const depth = data.columns.get("depth")?.value(i) ?? 0;
+        const parent = data.columns.get("parent")?.value(i) ?? -1;
+        treeRows[i] = { tr, parent };
+        tr.dataset.depth = String(depth);
+        tr.firstChild.style.paddingLeft = `${10 + 18 * depth}px`;
+        if (parent >= 0 && treeRows[parent] && !treeRows[parent].toggle) addToggle(parent);
+      }
       fragment.append(tr);
     }
     body.append(fragment);
+    if (meta.tree) applyTree();
+  };
+  const addToggle = (row) => {
+    const entry = treeRows[row];
+    const button = document.createElement("button");
+    button.className = "nbvis-tree-toggle";
+    button.style.cssText = "border:none;background:none;cursor:pointer;padding:0 4px 0 0;font:inherit;";
+    const show = () => {
+      const open = expanded.has(row);
+      button.textContent = open ? "\u25BE" : "\u25B8";
+      button.setAttribute("aria-expanded", String(open));
+      button.title = open ? "collapse" : "expand";
+    };
+    button.addEventListener("click", () => {
+      if (expanded.has(row)) expanded.delete(row);
+      else expanded.add(row);
+      show();
+      applyTree();
+    });
+    show();
+    entry.toggle = button;
+    entry.tr.firstChild.prepend(button);
   };
   const redraw = () => {
     body.replaceChildren();
+    treeRows.length = 0;
     const data = store.tables.get(meta.dataset);
     if (data) addRows(data, 0, data.n);
     debug.rows = data?.n ?? 0;
   };
   redraw();
+  if (meta.notes?.length) {
+    const notes = document.createElement("div");
+    notes.className = "nbvis-table-notes";
+    notes.style.cssText = `font-family:sans-serif;font-size:${Number(meta.font_size) || 14}px;margin:2px 10px;`;
+    for (const line of meta.notes) {
+      const div = document.createElement("div");
+      div.textContent = line;
+      notes.append(div);
+    }
+    wrap.append(notes);
+  }
   const unsubscribe = store.subscribe((event) => {
     const data = store.tables.get(meta.dataset);
     const change = event.type === "data" ? event.changes.find((c) => c.name === meta.dataset) : null;

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from ._common import check_text, top_level
+from ._common import check_text, text_list, top_level
 
-__all__ = ["STATS", "bar_spec", "histogram_spec"]
+__all__ = ["CHOICE", "STATS", "bar_spec", "histogram_spec"]
 
 #: Dataset of a histogram's stats row (``label``, ``text``), drawn above the chart.
 STATS = "stats"
+#: The signal of the histogram drop-down (which of several histograms is drawn).
+CHOICE = "nbvis_choice"
 _DEFAULT_COLOR = "#4c78a8"
 
 
@@ -74,12 +77,16 @@ def histogram_spec(
     color: str = _DEFAULT_COLOR,
     stats: bool = True,
     font_size: int = 11,
+    choices: Sequence[str] | None = None,
+    choice_label: str = "values ",
 ) -> dict[str, Any]:
     """Vega-Lite spec of a histogram over pre-binned rows ``start``, ``end``, ``count``.
 
     Binning happens in numpy (:func:`nbvis._stats.histogram`); the browser gets one row
     per bin. With ``stats`` the chart also shows the ``"stats"`` dataset (``label``,
-    ``text``) as a row of text above the plot, as tfjs-vis does.
+    ``text``) as a row of text above the plot, as tfjs-vis does. With ``choices``, the
+    rows hold several histograms told apart by a ``choice`` field (0, 1, ...), and a
+    drop-down (a Vega binding, so it works without the kernel) picks the one drawn.
 
     Examples
     --------
@@ -102,6 +109,15 @@ def histogram_spec(
             ],
         },
     }
+    if choices is not None:
+        names = text_list(choices, arg="choices")
+        spec["params"] = [{
+            "name": CHOICE,
+            "value": 0,
+            "bind": {"input": "select", "options": list(range(len(names))), "labels": names,
+                     "name": check_text(choice_label, arg="choice_label")},
+        }]
+        spec["transform"] = [{"filter": f"datum.choice == {CHOICE}"}]
     if stats:
         spec["usermeta"] = {"nbvis": {"stats": STATS}}
     return spec

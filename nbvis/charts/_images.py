@@ -11,6 +11,7 @@ A table is not a Vega chart: it is drawn as an HTML table whose cells are set as
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
 from ._common import VEGA_LITE_SCHEMA, check_size, font_config
@@ -73,10 +74,21 @@ def image_grid_spec(n: int, *, columns: int, tile: int, labels: bool, smooth: bo
     }
 
 
-def table_spec(headers: list[str], align: list[str], *, font_size: int = 14) -> dict[str, Any]:
+def table_spec(
+    headers: list[str], align: list[str], *, font_size: int = 14, tree: bool = False,
+    notes: Sequence[str] = (),
+) -> dict[str, Any]:
     """The description of a table (not Vega-Lite): headers, column alignment, font size.
 
     Rows are dataset ``"rows"`` with one text column per header (``c0``, ``c1``, ...).
+    With ``tree``, rows also have ``depth`` and ``parent`` (a row index, -1 at the top):
+    rows with children get an expand/collapse toggle and start collapsed. ``notes`` are
+    lines of text under the table.
     """
-    return {"usermeta": {"nbvis": {"kind": "table", "headers": list(headers), "align": list(align),
-                                   "dataset": "rows", "font_size": font_size}}}
+    meta: dict[str, Any] = {"kind": "table", "headers": list(headers), "align": list(align),
+                            "dataset": "rows", "font_size": font_size}
+    if tree:
+        meta["tree"] = True
+    if notes:
+        meta["notes"] = [str(n) for n in notes]
+    return {"usermeta": {"nbvis": meta}}
