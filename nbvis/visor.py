@@ -49,7 +49,7 @@ class Surface(ipywidgets.VBox):
     label : ipywidgets.Label
         The title (text, never HTML).
     draw_area : ipywidgets.Box
-        Holds what was shown on the surface, side by side, wrapping.
+        Holds what was shown on the surface, one under the other.
     """
 
     def __init__(self, name: str, tab: str, *, width: str | None = None, height: str | None = None) -> None:
@@ -57,7 +57,8 @@ class Surface(ipywidgets.VBox):
         self.tab = tab
         self.label = ipywidgets.Label(name, style={"font_weight": "bold"},
                                       layout=ipywidgets.Layout(align_self="center"))
-        self.draw_area = ipywidgets.Box(layout=ipywidgets.Layout(display="flex", flex_flow="row wrap",
+        # a column: charts that fill their container's width get the card's width
+        self.draw_area = ipywidgets.Box(layout=ipywidgets.Layout(display="flex", flex_flow="column",
                                                                  overflow="auto", height=height))
         super().__init__([self.label, self.draw_area], layout=ipywidgets.Layout(width=width, **_CARD))
 
@@ -66,7 +67,7 @@ class Surface(ipywidgets.VBox):
         """What the surface shows, in order."""
         return tuple(self.draw_area.children)
 
-    def show(self, *items: Any) -> Surface:
+    def show(self, *items: Any) -> None:
         """Replace what the surface shows (as rendering into a tfjs-vis surface does).
 
         Examples
@@ -74,17 +75,14 @@ class Surface(ipywidgets.VBox):
         >>> vis.surface("Loss", tab="Training").show(nbvis.linechart(losses))
         """
         self.draw_area.children = tuple(_as_widget(i) for i in items)
-        return self
 
-    def add(self, *items: Any) -> Surface:
+    def add(self, *items: Any) -> None:
         """Show more beside what the surface already shows."""
         self.draw_area.children = (*self.draw_area.children, *(_as_widget(i) for i in items))
-        return self
 
-    def clear(self) -> Surface:
+    def clear(self) -> None:
         """Show nothing (the charts themselves are left alone)."""
         self.draw_area.children = ()
-        return self
 
     def __repr__(self) -> str:
         return f"<nbvis Surface {self.name!r} on tab {self.tab!r}: {len(self.draw_area.children)} item(s)>"
@@ -150,7 +148,7 @@ class Visor(ipywidgets.VBox):
         self._surfaces[key] = created
         box = self._tab_boxes.get(tab)
         if box is None:
-            box = ipywidgets.Box(layout=ipywidgets.Layout(display="flex", flex_flow="row wrap", width="100%"))
+            box = ipywidgets.Box(layout=ipywidgets.Layout(display="flex", flex_flow="column", width="100%"))
             self._tab_boxes[tab] = box
             titles = tuple(self._tabs.titles)
             self._tabs.children = (*self._tabs.children, box)
@@ -180,12 +178,14 @@ class Visor(ipywidgets.VBox):
             raise ValueError(msg)
         self._tabs.selected_index = self.tabs.index(tab)
 
-    # -- open and hide (close() is ipywidgets': it destroys the widget) -------------------
+    # -- hiding the tabs (tfjs-vis's open/close: ipywidgets owns those names, close()
+    # destroys the widget and open() creates its model) --------------------------------
 
     def is_open(self) -> bool:
+        """Whether the tabs are shown (the tool bar's Hide/Show button, or hide/unhide)."""
         return self._toggle.value
 
-    def open(self) -> None:
+    def unhide(self) -> None:
         self._toggle.value = True
 
     def hide(self) -> None:

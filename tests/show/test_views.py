@@ -265,12 +265,14 @@ def test_surfaces_show_and_add_charts_and_other_objects():
     vis = nbvis.Visor()
     s = vis.surface("Loss")
     chart = nbvis.linechart([1.0, 0.5])
-    assert s.show(chart).items == (chart,)
+    s.show(chart)
+    assert s.items == (chart,)
     s.add("plain text")
     assert isinstance(s.items[1], ipywidgets.Output) and s.items[1].outputs[0]["data"]["text/plain"] == "'plain text'"
     s.show(nbvis.barchart([1, 2]))
     assert len(s.items) == 1 and s.items[0] is not chart
-    assert s.clear().items == ()
+    s.clear()
+    assert s.items == ()
 
 
 def test_two_visors_are_independent_and_bad_names_are_refused():
