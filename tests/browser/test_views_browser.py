@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from browser.test_catalogue_browser import num, read, show, wait_for
 
 MODEL = (
@@ -93,23 +95,24 @@ def test_model_summary_folds_nested_models_and_the_weight_dropdown_works_while_t
 
 
 def test_values_distribution_and_quality_views_show_the_numbers_of_nbvis_metrics(lab):
-    show(lab, "quality_views", [
+    data = (
         "rng = np.random.default_rng(0)\n"
         "y = rng.integers(0, 3, 300); s = rng.random((300, 3)); s[np.arange(300), y] += 0.6\n"
         "names = ['cat', 'dog', '<b>fox</b>']\n"
-        "x = rng.normal(size=100_000); x[:3] = [np.nan, np.inf, 0]",
+        "x = rng.normal(size=100_000); x[:3] = [np.nan, np.inf, 0]"
+    )
+    show(lab, "quality_views", [
+        data,
         "nbvis.show.values_distribution(x)",
         "nbvis.show.per_class_accuracy(y, s, class_names=names)",
         "nbvis.show.confusion_matrix(y, s, class_names=names)",
         "nbvis.show.roc_curve(y, s, class_names=names)",
         "nbvis.show.pr_curve(y == 1, s[:, 1])",
     ], count=5)
-    out = lab.execute(
-        "from nbvis import metrics; print([round(c.auc, 3) for c in metrics.roc_curve(y, s)]); "
-        "print(round(metrics.pr_curve(y == 1, s[:, 1]).average_precision, 3)); "
-        "print(metrics.per_class_accuracy(y, s).accuracy.tolist()); print(metrics.confusion_matrix(y, s).tolist())"
-    ).splitlines()
-    aucs, ap, accuracy, counts = eval(out[0]), float(out[1]), eval(out[2]), eval(out[3])  # noqa: S307
+    aucs, ap, accuracy, counts = json.loads(lab.execute(
+        "import json; from nbvis import metrics; print(json.dumps(["
+        "[c.auc for c in metrics.roc_curve(y, s)], metrics.pr_curve(y == 1, s[:, 1]).average_precision, "
+        "metrics.per_class_accuracy(y, s).accuracy.tolist(), metrics.confusion_matrix(y, s).tolist()]))"))
 
     hist = read(lab, 0, "bins")
     assert sum(r["count"] for r in hist["rows"]) == 100_000 - 2  # NaN and Inf are not binned
@@ -124,7 +127,8 @@ def test_values_distribution_and_quality_views_show_the_numbers_of_nbvis_metrics
     confusion = read(lab, 2, "cells")
     drawn = {(r["label"], r["prediction"]): r["count"] for r in confusion["rows"]}
     assert [[drawn[(a, b)] for b in ["cat", "dog", "<b>fox</b>"]] for a in ["cat", "dog", "<b>fox</b>"]] == counts
-    assert sorted(int(t["text"]) for t in confusion["texts"] if t["text"].isdigit()) == sorted(sum(counts, []))
+    assert sorted(int(t["text"]) for t in confusion["texts"] if t["text"].isdigit()) == sorted(
+        c for row in counts for c in row)
 
     roc = read(lab, 3, "values")
     assert roc["legend"] == [f"{n} (AUC {a:.3f})" for n, a in zip(["cat", "dog", "<b>fox</b>"], aucs)] + ["chance"]
