@@ -193,6 +193,7 @@ function renderStats(box, table) {
   box.append(head, body);
 }
 
+const TOGGLE_STYLE = "display:inline-block;width:1.2em;text-align:left;";
 const TABLE_STYLE =
   "border-collapse:collapse;margin:4px 0;font-family:sans-serif;" +
   "font-variant-numeric:tabular-nums;";
@@ -253,6 +254,11 @@ export function renderTable({ model, el, store }) {
         treeRows[i] = { tr, parent };
         tr.dataset.depth = String(depth);
         tr.firstChild.style.paddingLeft = `${10 + 18 * depth}px`;
+        // every name starts after a toggle-wide slot, so rows with and without toggles align
+        const pad = document.createElement("span");
+        pad.className = "nbvis-tree-pad";
+        pad.style.cssText = TOGGLE_STYLE;
+        tr.firstChild.prepend(pad);
         if (parent >= 0 && treeRows[parent] && !treeRows[parent].toggle) addToggle(parent);
       }
       fragment.append(tr);
@@ -264,7 +270,7 @@ export function renderTable({ model, el, store }) {
     const entry = treeRows[row];
     const button = document.createElement("button");
     button.className = "nbvis-tree-toggle";
-    button.style.cssText = "border:none;background:none;cursor:pointer;padding:0 4px 0 0;font:inherit;";
+    button.style.cssText = `${TOGGLE_STYLE}border:none;background:none;cursor:pointer;padding:0;font:inherit;`;
     const show = () => {
       const open = expanded.has(row);
       button.textContent = open ? "\u25BE" : "\u25B8";
@@ -279,7 +285,7 @@ export function renderTable({ model, el, store }) {
     });
     show();
     entry.toggle = button;
-    entry.tr.firstChild.prepend(button);
+    entry.tr.firstChild.querySelector(".nbvis-tree-pad")?.replaceWith(button);
   };
   const redraw = () => {
     body.replaceChildren();
