@@ -132,6 +132,24 @@ class Table:
                 column.data[self.n : stop] = values[name]
         self.n = stop
 
+    def take(self, rows: np.ndarray) -> Table:
+        """A new table of the given rows (indices), with the same columns and categories."""
+        out = Table(self.specs)
+        for name, column in self._columns.items():
+            target = out._columns[name]
+            target.data = column.data[: self.n][rows].copy()
+            target.categories = list(column.categories)
+            target.index = dict(column.index)
+        out.n = len(rows)
+        return out
+
+    def keep(self, mask: np.ndarray) -> None:
+        """Drop, in place, the rows where ``mask`` is false (categories are kept)."""
+        for column in self._columns.values():
+            kept = column.data[: self.n][mask]
+            column.data[: kept.size] = kept
+        self.n = int(np.count_nonzero(mask))
+
     def column(self, name: str) -> np.ndarray:
         """The stored values of a column (codes for a category column); a view."""
         return self._columns[name].data[: self.n]

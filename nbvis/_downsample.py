@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["decimate", "lttb", "m4", "minmax"]
+__all__ = ["decimate", "grid", "lttb", "m4", "minmax", "overview", "window_mask"]
 
 
 def _check(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -124,7 +124,7 @@ def lttb(x: np.ndarray, y: np.ndarray, n_out: int) -> np.ndarray:
     --------
     >>> x = np.linspace(0, 10, 50_000)
     >>> keep = lttb(x, np.sin(x), 500)
-    >>> len(keep), keep[0], keep[-1]
+    >>> len(keep), int(keep[0]), int(keep[-1])
     (500, 0, 49999)
     """
     x, y = _check(x, y)
@@ -167,3 +167,105 @@ def _positive(value: object, *, arg: str) -> int:
         msg = f"{arg}: expected a positive whole number, got {value!r}"
         raise ValueError(msg)
     return int(value)
+
+
+def grid(x: np.ndarray, y: np.ndarray, nx: int, ny: int) -> tuple[np.ndarray, np.ndarray]:
+    """One sample per occupied cell of an ``nx`` by ``ny`` grid over the data's extent.
+
+    Returns the indices (the first sample of each occupied cell, sorted) and how many
+    samples each cell holds: a scatter plot drawn from them shows every occupied cell,
+    isolated outliers included, with the counts available as a density.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0); x, y = rng.normal(size=(2, 1_000_000))
+    >>> keep, counts = grid(x, y, 400, 300)
+    >>> int(counts.sum()), len(keep) <= 400 * 300
+    (1000000, True)
+    """
+    x, y = _check(x, y)
+    nx, ny = _positive(nx, arg="nx"), _positive(ny, arg="ny")
+    good = np.flatnonzero(np.isfinite(x) & np.isfinite(y))
+    if good.size == 0:
+        return good, np.zeros(0, dtype=np.int64)
+    gx, gy = x[good], y[good]
+
+    def cells(v: np.ndarray, n: int) -> np.ndarray:
+        lo, hi = float(v.min()), float(v.max())
+        if hi <= lo:
+            return np.zeros(v.size, dtype=np.int64)
+        return np.clip(((v - lo) * (n / (hi - lo))).astype(np.int64), 0, n - 1)
+
+    cell = cells(gx, nx) * ny + cells(gy, ny)
+    _, first, counts = np.unique(cell, return_index=True, return_counts=True)
+    order = np.argsort(first)
+    return good[first[order]], counts[order]
+
+
+def overview(
+    x: np.ndarray, y: np.ndarray, series: np.ndarray, *, kind: str = "line", size: int = 2048
+) -> np.ndarray:
+    """Row indices of a long table (x, y, series codes) decimated series by series.
+
+    ``kind="line"`` keeps each series' M4 over ``size`` columns (x-sorted first when it
+    is not); ``kind="points"`` keeps one sample per occupied cell of a ``size`` by
+    ``size * 5 // 8`` grid per series. The result is sorted: rows keep their order.
+
+    Examples
+    --------
+    >>> x = np.tile(np.arange(500_000.0), 2); y = np.sin(x); s = np.repeat([0, 1], 500_000)
+    >>> len(overview(x, y, s, size=1000)) <= 2 * 4 * 1000
+    True
+    """
+    x, y = _check(x, y)
+    series = np.asarray(series)
+    if series.shape != x.shape:
+        msg = f"series: expected {x.shape[0]} codes, got shape {series.shape}"
+        raise ValueError(msg)
+    size = _positive(size, arg="size")
+    codes = np.unique(series)
+    parts = []
+    for code in codes:
+        rows = np.flatnonzero(series == code) if codes.size > 1 else np.arange(x.size)
+        sx, sy = x[rows], y[rows]
+        if kind == "points":
+            parts.append(rows[grid(sx, sy, size, max(1, size * 5 // 8))[0]])
+            continue
+        if kind != "line":
+            msg = f"kind: expected 'line' or 'points', got {kind!r}"
+            raise ValueError(msg)
+        finite = np.isfinite(sx)
+        if not finite.all():  # a point without an x cannot be drawn
+            rows, sx, sy = rows[finite], sx[finite], sy[finite]
+        if sx.size > 1 and bool(np.any(sx[1:] < sx[:-1])):
+            order = np.argsort(sx, kind="stable")
+            parts.append(rows[order[m4(sx[order], sy[order], size)]])
+        else:
+            parts.append(rows[m4(sx, sy, size)])
+    return np.sort(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
+
+
+def window_mask(series: np.ndarray, n: int) -> np.ndarray:
+    """Which rows to keep so that each series keeps only its last ``n`` rows.
+
+    Examples
+    --------
+    >>> window_mask(np.array([0, 1, 0, 0, 1, 0]), 2).tolist()
+    [False, True, False, True, True, True]
+    """
+    series = np.asarray(series)
+    n = _positive(n, arg="window")
+    if series.size <= n:
+        return np.ones(series.size, dtype=bool)
+    codes, inverse, counts = np.unique(series, return_inverse=True, return_counts=True)
+    if codes.size == 1:
+        mask = np.zeros(series.size, dtype=bool)
+        mask[-n:] = True
+        return mask
+    # rank of each row within its series, counted from the end
+    order = np.argsort(inverse, kind="stable")
+    starts = np.r_[0, np.cumsum(counts)[:-1]]
+    rank = np.empty(series.size, dtype=np.int64)
+    rank[order] = np.arange(series.size) - np.repeat(starts, counts)
+    from_end = counts[inverse] - 1 - rank
+    return from_end < n

@@ -31,10 +31,13 @@ _VL_VERSION = ".".join(VEGA_LITE_VERSION.split(".")[:2])  # vl-convert takes "6.
 _STATIC_WIDTH = 480
 _SVG_MAX_ROWS = 500  # beyond this many drawn rows a PNG is smaller than an SVG
 _RASTER_BLOCKS = 80  # a raster heatmap's picture has at most this many cells per side
+_PICTURE_COLUMNS = 2048  # pixel columns a big series is decimated to for a picture
 
 
-def _rows(chart: ChartWidget, name: str) -> list[dict[str, Any]]:
-    table = chart.tables[name]
+def _rows(chart: ChartWidget, name: str, *, decimate: bool = False) -> list[dict[str, Any]]:
+    # a picture is _STATIC_WIDTH (x2 when saved) pixels wide: M4 over more columns than
+    # that draws exactly what all the rows would
+    table = chart.overview(name, size=_PICTURE_COLUMNS) if decimate else chart.tables[name]
     columns = {}
     for column, spec in table.specs.items():
         if spec.kind == "category":
@@ -95,16 +98,24 @@ def _tiles(chart: ChartWidget, meta: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
-def full_spec(chart: ChartWidget, *, width: int | None = _STATIC_WIDTH) -> dict[str, Any]:
+def full_spec(chart: ChartWidget, *, width: int | None = _STATIC_WIDTH, decimate: bool = True) -> dict[str, Any]:
     """A standalone Vega-Lite spec of the chart: every named dataset inline, browser-side
-    derivations (smoothing, painted images) computed here, ``"container"`` width fixed."""
+    derivations (smoothing, painted images) computed here, ``"container"`` width fixed.
+
+    With ``decimate`` (for pictures) a big level-of-detail series is M4-decimated to
+    more pixel columns than the picture has, which draws the same picture."""
     spec = copy.deepcopy(chart.spec)
     meta = spec.pop("usermeta", {}).get("nbvis", {})
     if meta.get("kind") == "table":
         msg = "a table is not a Vega-Lite chart; save it as .html"
         raise TypeError(msg)
-    datasets = {name: _rows(chart, name) for name in chart.tables if name not in ("matrix", "pixels")}
-    if smooth := meta.get("smooth"):
+    smooth = meta.get("smooth")
+    datasets = {
+        name: _rows(chart, name, decimate=decimate and not (smooth and name == smooth["source"]))
+        for name in chart.tables
+        if name not in ("matrix", "pixels")
+    }
+    if smooth:
         datasets[smooth["target"]] = _smoothed(datasets[smooth["source"]], smooth["weight"])
     if raster := meta.get("raster"):
         datasets["raster_blocks"] = _raster_layer(spec, chart, raster)
@@ -191,7 +202,7 @@ def chart_html(chart: ChartWidget, *, title: str = "nbvis chart") -> str:
     from ._widget import _runtime_source
 
     bundle, _ = _runtime_source()
-    spec = full_spec(chart, width=None)
+    spec = full_spec(chart, width=None, decimate=False)
     if spec.get("width") == "container":
         spec["width"] = _STATIC_WIDTH
     return f"""<!doctype html>

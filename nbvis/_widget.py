@@ -31,11 +31,21 @@ from typing import Any, Protocol
 
 import anywidget
 import ipywidgets
+import numpy as np
 import traitlets as t
 
 from ._columns import Table, encode
+from ._downsample import overview, window_mask
 
 __all__ = ["ChartWidget", "VegaRuntime"]
+
+#: A level-of-detail dataset with more rows than this travels in the widget's state (and
+#: so in a saved notebook) as an overview; the full rows follow as messages.
+STATE_ROWS = 100_000
+#: Pixel columns of that overview (M4 per series: at most four rows per column).
+OVERVIEW_SIZE = 2048
+#: Rows per data message: a bigger transfer is split, and shown once complete.
+CHUNK_ROWS = 1 << 20
 
 STATIC = Path(__file__).parent / "static"
 
@@ -111,6 +121,13 @@ class ChartWidget(anywidget.AnyWidget):
         Converts the arguments of :meth:`append` and :meth:`update` into rows.
     flush_interval : float
         Seconds between two data messages at most (default 0.1).
+    lod : mapping of str to {"line", "points"}, optional
+        Datasets of long ``x, y, series`` rows drawn with a level of detail: over
+        :data:`STATE_ROWS` rows their state is a decimated overview (the full rows follow
+        as messages), and pictures are decimated at their pixel width.
+    window : int, optional
+        Keep only the last ``window`` rows of each series of the ``lod`` datasets, in the
+        kernel and in the browser (for endless streams).
 
     Examples
     --------
@@ -133,9 +150,18 @@ class ChartWidget(anywidget.AnyWidget):
         *,
         adapter: Adapter | None = None,
         flush_interval: float = 0.1,
+        lod: Mapping[str, str] | None = None,
+        window: int | None = None,
         **kwargs: Any,
     ) -> None:
         self._tables = dict(tables)
+        self._lod = dict(lod or {})
+        self._window = window
+        self._versions = {name: 0 for name in self._tables}
+        self._overviews: dict[str, tuple[int, Table]] = {}
+        self._sent = {name: 0 for name in self._tables}
+        for name in self._lod:
+            self._trim_locked(name)
         self._adapter = adapter
         self._flush_interval = flush_interval
         self._lock = threading.RLock()
@@ -170,6 +196,7 @@ class ChartWidget(anywidget.AnyWidget):
             for name, table in self._tables.items():
                 table.clear()
                 self._replaced.add(name)
+                self._versions[name] += 1
             self._schedule_locked()
 
     def flush(self) -> None:
@@ -182,6 +209,7 @@ class ChartWidget(anywidget.AnyWidget):
         with self._lock:
             self._cancel_timer_locked()
             self._tables = {name: Table(table.specs) for name, table in self._tables.items()}
+            self._overviews.clear()
         self._unhook_cell_end()
         super().close()
 
@@ -200,7 +228,7 @@ class ChartWidget(anywidget.AnyWidget):
         editor, or :meth:`to_altair`). ``spec`` is the live one, with named datasets."""
         from ._static import full_spec
 
-        return full_spec(self)
+        return full_spec(self, decimate=False)
 
     def to_altair(self) -> Any:
         """The chart as an Altair chart, data included (needs ``pip install altair``)."""
@@ -218,12 +246,40 @@ class ChartWidget(anywidget.AnyWidget):
         """The kernel-side tables (full resolution), by dataset name."""
         return dict(self._tables)
 
+    @property
+    def window(self) -> int | None:
+        """How many of its last rows each series keeps (``None``: all)."""
+        return self._window
+
+    def overview(self, name: str, *, size: int = OVERVIEW_SIZE) -> Table:
+        """Dataset ``name`` decimated for drawing at ``size`` pixel columns (the table
+        itself when it is small or not a level-of-detail dataset)."""
+        with self._lock:
+            table = self._tables[name]
+            kind = self._lod.get(name)
+            if kind is None or table.n <= 4 * size:
+                return table
+            key = (self._versions[name], size)
+            cached = self._overviews.get(name)
+            if cached is not None and cached[0] == key:
+                return cached[1]
+            rows = overview(table.column("x"), table.column("y"), table.column("series"), kind=kind, size=size)
+            result = table.take(rows)
+            self._overviews[name] = (key, result)
+            return result
+
     # -- used by adapters --------------------------------------------------------
 
     def append_rows(self, name: str, columns: Mapping[str, Any]) -> None:
         """Append rows to dataset ``name`` (columns as accepted by :meth:`Table.append`)."""
         with self._lock:
-            self._tables[name].append(columns)
+            table = self._tables[name]
+            table.append(columns)
+            self._versions[name] += 1
+            # the hard bound: trimmed here at twice the window, exactly at every flush
+            if self._window is not None and name in self._lod:
+                if table.n > 2 * self._window * max(1, len(table.categories("series"))):
+                    self._trim_locked(name)
             self._schedule_locked()
 
     def replace_rows(self, name: str, columns: Mapping[str, Any]) -> None:
@@ -232,7 +288,9 @@ class ChartWidget(anywidget.AnyWidget):
             table = self._tables[name]
             table.clear()
             table.append(columns)
+            self._versions[name] += 1
             self._replaced.add(name)
+            self._trim_locked(name)
             self._schedule_locked()
 
     # -- transport ---------------------------------------------------------------
@@ -265,37 +323,69 @@ class ChartWidget(anywidget.AnyWidget):
             self._timer.cancel()
             self._timer = None
 
+    def _trim_locked(self, name: str) -> None:
+        """Keep the last ``window`` rows per series; rows already sent shift with them
+        (the browser trims its copy by the same rule)."""
+        if self._window is None or name not in self._lod:
+            return
+        table = self._tables[name]
+        mask = window_mask(table.column("series"), self._window)
+        if mask.all():
+            return
+        self._sent[name] = int(np.count_nonzero(mask[: self._sent[name]]))
+        table.keep(mask)
+        self._versions[name] += 1
+
     def _flush_locked(self) -> None:
         self._cancel_timer_locked()
         if self.comm is None:
             return
-        datasets: dict[str, Any] = {}
-        buffers: list[memoryview] = []
+        todo: dict[str, list[Any]] = {}  # name -> [op, next row]
         for name, table in self._tables.items():
+            self._trim_locked(name)
             replace = name in self._replaced
             start = 0 if replace else self._sent[name]
             if not replace and start == table.n:
                 continue
-            header, bufs = encode(table, start)
-            for column in header["columns"].values():
-                column["buf"] += len(buffers)
-            buffers.extend(bufs)
-            header["op"] = "replace" if replace else "append"
-            datasets[name] = header
+            todo[name] = ["replace" if replace else "append", start]
             self._sent[name] = table.n
         self._replaced.clear()
-        if not datasets:
+        if not todo:
             return
         self._static_dirty = True
-        self._seq += 1
+        # One message unless a dataset has more than CHUNK_ROWS new rows; its later
+        # chunks follow as appends, marked so the browser shows the whole at once.
+        while todo:
+            datasets: dict[str, Any] = {}
+            buffers: list[memoryview] = []
+            for name in list(todo):
+                op, start = todo[name]
+                table = self._tables[name]
+                stop = min(table.n, start + CHUNK_ROWS)
+                header, bufs = encode(table, start, stop)
+                for column in header["columns"].values():
+                    column["buf"] += len(buffers)
+                buffers.extend(bufs)
+                header["op"] = op
+                if self._window is not None and name in self._lod:
+                    header["window"] = self._window
+                if stop < table.n:
+                    header["more"] = True
+                    todo[name] = ["append", stop]
+                else:
+                    del todo[name]
+                datasets[name] = header
+            self._seq += 1
+            self.send({"type": "data", "seq": self._seq, "datasets": datasets}, buffers)
         self._last_flush = time.monotonic()
-        self.send({"type": "data", "seq": self._seq, "datasets": datasets}, buffers)
         self._hook_cell_end()
 
     def _state_payload(self) -> dict[str, Any]:
-        """The full ``_data`` state: every row, with the sequence number it includes."""
+        """The ``_data`` state: every row, or for a big level-of-detail dataset an
+        overview (``full`` says how many rows the kernel holds; messages bring them)."""
         with self._lock:
-            if self.comm is None:  # being opened: the state itself carries everything
+            opening = self.comm is None
+            if opening:  # being opened: the state itself carries everything else
                 self._cancel_timer_locked()
                 self._sent = {name: table.n for name, table in self._tables.items()}
                 self._replaced.clear()
@@ -303,15 +393,30 @@ class ChartWidget(anywidget.AnyWidget):
                 self._flush_locked()
             datasets = {}
             for name, table in self._tables.items():
-                header, buffers = encode(table)
+                partial = name in self._lod and table.n > STATE_ROWS
+                header, buffers = encode(self.overview(name) if partial else table)
                 for column in header["columns"].values():
                     column["data"] = buffers[column.pop("buf")]
+                if partial:
+                    header["full"] = table.n
+                    if opening:  # push the full rows right after the comm opens
+                        self._replaced.add(name)
+                        self._schedule_locked()
+                if self._window is not None and name in self._lod:
+                    header["window"] = self._window
                 datasets[name] = header
             return {"seq": self._seq, "datasets": datasets}
 
     def _on_front_end_msg(self, _widget: Any, content: Any, _buffers: Any) -> None:
-        if isinstance(content, dict) and content.get("type") == "resync":
+        if not isinstance(content, dict):
+            return
+        if content.get("type") == "resync":  # a message went missing: the state again
             self.send_state("_data")
+        elif content.get("type") == "fetch":  # a view holds an overview: the full rows
+            with self._lock:
+                names = [n for n in content.get("names", []) if n in self._tables]
+                self._replaced.update(names)
+                self._flush_locked()
 
     # -- display and static picture ------------------------------------------------
 

@@ -104,7 +104,18 @@ def line_widget(values: Any, series: Any = None, **options: Any) -> ChartWidget:
     return _xy_widget(line_spec, values, series, options)
 
 
+def _check_window(value: Any) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        msg = f"window: expected a positive whole number of points per series or None, got {value!r}"
+        raise ValueError(msg)
+    return int(value)
+
+
 def _xy_widget(builder: Callable[..., dict[str, Any]], values: Any, series: Any, options: dict[str, Any]) -> ChartWidget:
+    options = dict(options)
+    window = _check_window(options.pop("window", None))
     parsed = xy_series(values, series)
 
     def spec_for(names: list[str]) -> dict[str, Any]:
@@ -117,7 +128,8 @@ def _xy_widget(builder: Callable[..., dict[str, Any]], values: Any, series: Any,
     tables = {"values": table}
     if options.get("events"):
         tables["events"] = Table(_EVENT_COLUMNS)
-    return ChartWidget(spec, tables, adapter=_XYAdapter(names, spec_for))
+    kind = spec.get("usermeta", {}).get("nbvis", {}).get("lod", {}).get("kind", "line")
+    return ChartWidget(spec, tables, adapter=_XYAdapter(names, spec_for), lod={"values": kind}, window=window)
 
 
 _XY_DOC = """
@@ -168,12 +180,20 @@ def linechart(
     series_colors: Sequence[str] | None = None,
     smoothing: float | None = None,
     font_size: int = 11,
+    window: int | None = None,
 ) -> ChartWidget:
     """A live line chart of one or more series.
     {xy}
     smoothing : float, optional
         TensorBoard-style smoothing weight in [0, 1): smoothed lines over faint raw
         ones, with a slider and a log-scale toggle that work without the kernel.
+    window : int, optional
+        Keep only the last ``window`` points of each series (kernel and browser), for
+        endless streams.
+
+    Millions of points are fine: the browser keeps every point and draws about four
+    per pixel column per series (first, last, min, max), re-decimating on zoom and pan,
+    so extremes always show and zooming in far enough shows every point.
 
     Returns
     -------
@@ -193,7 +213,7 @@ def linechart(
         values, series, width=width, height=height, x_label=x_label, y_label=y_label,
         x_type=x_type, y_type=y_type, x_axis_domain=x_axis_domain, y_axis_domain=y_axis_domain,
         zoom_to_fit=zoom_to_fit, log_y=log_y, series_colors=series_colors, smoothing=smoothing,
-        font_size=font_size,
+        font_size=font_size, window=window,
     )
 
 
@@ -216,6 +236,7 @@ def scatterplot(
     point_size: float = 30,
     opacity: float = 0.8,
     font_size: int = 11,
+    window: int | None = None,
 ) -> ChartWidget:
     """A live scatter plot of one or more series (colour and shape per series).
     {xy}
@@ -223,6 +244,12 @@ def scatterplot(
         Area of a point in square pixels.
     opacity : float
         Point opacity in (0, 1].
+    window : int, optional
+        Keep only the last ``window`` points of each series (kernel and browser).
+
+    With more than 50,000 points in view the browser draws a binned density (one mark
+    per occupied cell of a few pixels, shaded by count) and says so under the chart;
+    zooming in shows single points again.
 
     Returns
     -------
@@ -238,7 +265,7 @@ def scatterplot(
         {"width": width, "height": height, "x_label": x_label, "y_label": y_label, "x_type": x_type,
          "y_type": y_type, "x_axis_domain": x_axis_domain, "y_axis_domain": y_axis_domain,
          "zoom_to_fit": zoom_to_fit, "log_y": log_y, "series_colors": series_colors,
-         "point_size": point_size, "opacity": opacity, "font_size": font_size},
+         "point_size": point_size, "opacity": opacity, "font_size": font_size, "window": window},
     )
 
 

@@ -220,8 +220,9 @@ def line_spec(
         **top_level(width, height, default_height=250, font_size=font_size),
         "layer": layers,
     }
+    # the browser draws big series with a level of detail (see js/src/lod.js)
+    meta: dict[str, Any] = {"lod": {"dataset": dataset, "kind": "line"}}
     if smoothing is not None:
-        spec["usermeta"] = {
-            "nbvis": {"smooth": {"source": dataset, "target": SMOOTHED, "weight": smoothing}, "log_toggle": True}
-        }
+        meta.update(smooth={"source": dataset, "target": SMOOTHED, "weight": smoothing}, log_toggle=True)
+    spec["usermeta"] = {"nbvis": meta}
     return spec

@@ -72,4 +72,9 @@ def scatter_spec(
         layer["params"] = [
             {"name": "zoom", "select": {"type": "interval", "encodings": ["x", "y"]}, "bind": "scales"}
         ]
-    return {**top_level(width, height, default_height=250, font_size=font_size), "layer": [layer]}
+    return {
+        **top_level(width, height, default_height=250, font_size=font_size),
+        "layer": [layer],
+        # above a few ten thousand visible points the browser draws a binned density
+        "usermeta": {"nbvis": {"lod": {"dataset": dataset, "kind": "points"}}},
+    }

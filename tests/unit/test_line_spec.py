@@ -30,7 +30,7 @@ def test_smoothing_draws_raw_lines_faint_and_tells_the_browser_what_to_smooth():
     spec = line_spec(["loss"], smoothing=0.6)
     assert spec["layer"][0]["mark"]["opacity"] == 0.3
     assert spec["usermeta"]["nbvis"]["smooth"] == {"source": "values", "target": "smoothed", "weight": 0.6}
-    assert "usermeta" not in line_spec(["loss"])
+    assert line_spec(["loss"])["usermeta"]["nbvis"] == {"lod": {"dataset": "values", "kind": "line"}}
 
 
 def test_zoom_and_pan_are_bound_to_the_scales():
