@@ -400,6 +400,7 @@ class ChartWidget(anywidget.AnyWidget):
                 if partial:
                     header["full"] = table.n
                     if opening:  # push the full rows right after the comm opens
+                        header["pushed"] = True
                         self._replaced.add(name)
                         self._schedule_locked()
                 if self._window is not None and name in self._lod:

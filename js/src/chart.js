@@ -41,6 +41,18 @@ export default {
     // Everything here is synchronous: anywidget rejects models whose initialize takes
     // longer than 2 s, and messages are queued until it returns.
     const store = new DataStore(model.get("_data"));
+    // A view that got an overview of a big series (e.g. after a page reload) asks the
+    // kernel for the full rows; without a kernel (an exported page) it keeps the overview.
+    const fetchFull = () => {
+      const names = store.wantsFull();
+      if (names.length === 0) return;
+      try {
+        model.send({ type: "fetch", names });
+      } catch {
+        // no kernel to ask
+      }
+    };
+    fetchFull();
     const onCustom = (msg, buffers) => {
       if (!msg || msg.type !== "data") return;
       if (!store.expects(msg.seq)) {
@@ -54,7 +66,10 @@ export default {
       }
       store.apply(msg, buffers);
     };
-    const onState = () => store.reset(model.get("_data"));
+    const onState = () => {
+      store.reset(model.get("_data"));
+      fetchFull();
+    };
     model.on("msg:custom", onCustom);
     model.on("change:_data", onState);
     STORES.set(model.get("_uid"), store);

@@ -3,6 +3,7 @@
 // and imported once per page; every chart view calls `renderChart`.
 import * as vega from "vega";
 import vegaEmbed from "vega-embed";
+import { LineLod, PointLod } from "./lod.js";
 
 export { vega, vegaEmbed };
 
@@ -318,6 +319,21 @@ export function renderTable({ model, el, store }) {
   return () => unsubscribe();
 }
 
+/** Rows above which a dataset is drawn with a level of detail (see lod.js). */
+const LOD_ROWS = { line: 20000, points: 50000 };
+
+/** [min, max] of the finite values of a column's first n entries, or null. */
+function finiteExtent(data, n) {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const v = data[i];
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return lo <= hi && Number.isFinite(lo) && Number.isFinite(hi) ? [lo, hi] : null;
+}
+
 /** A copy of the spec with the view's local choices applied (log scale on y). */
 function localSpec(spec, { logY }) {
   const out = structuredClone(spec);
@@ -383,7 +399,7 @@ export function renderChart({ model, el, store }) {
   container.className = "nbvis-view";
   el.appendChild(container);
 
-  const debug = { embeds: 0, updates: 0, view: null, seq: store.seq, error: null, logY: false };
+  const debug = { embeds: 0, updates: 0, view: null, seq: store.seq, error: null, logY: false, store };
   el.__nbvis = debug; // what the browser tests (and curious users) read
 
   // Smoothing and the log toggle live in the browser only: they work while the kernel is busy.
@@ -416,6 +432,28 @@ export function renderChart({ model, el, store }) {
     renderStats(statsBox, store.tables.get(meta.stats));
   }
   const redrawStats = () => statsBox && renderStats(statsBox, store.tables.get(meta.stats));
+
+  // Level of detail: a big series is drawn from the store's typed arrays at about four
+  // rows per pixel column (lines) or one mark per few-pixel cell (points), recomputed
+  // in the browser on zoom and pan.
+  const lod = meta.lod
+    ? {
+        dataset: meta.lod.dataset,
+        kind: meta.lod.kind,
+        engine: meta.lod.kind === "points" ? new PointLod() : new LineLod(),
+        active: false,
+        queued: false,
+        extents: null,
+      }
+    : null;
+  const lodNote = lod?.kind === "points" ? document.createElement("div") : null;
+  if (lodNote) {
+    lodNote.className = "nbvis-lod-note";
+    lodNote.style.cssText = "font:11px sans-serif;color:#555;margin:0 0 2px 4px;display:none;";
+    el.append(lodNote);
+  }
+  debug.lod = lod ? { active: false, kind: lod.kind, drawn: 0, visible: 0, n: 0, full: null,
+                      binned: false, ms: 0, redrawMs: 0, redraws: 0, domain: null } : null;
 
   let result = null;
   let names = new Set();
@@ -455,6 +493,169 @@ export function renderChart({ model, el, store }) {
     return true;
   }
 
+  function plotSize() {
+    if (result) return [result.view.width(), result.view.height()];
+    const spec = model.get("spec");
+    const width = spec.width === "container" ? containerWidth() - 60 : Number(spec.width) || 400;
+    return [Math.max(50, width), Number(spec.height) || 250];
+  }
+
+  function zoomDomain(channel) {
+    if (!result) return null;
+    try {
+      const domain = result.view.signal(`zoom_${channel}`);
+      return Array.isArray(domain) && domain.length === 2 ? domain : null;
+    } catch {
+      return null; // a chart without zoom
+    }
+  }
+
+  function isLod(name, table) {
+    if (!lod || name !== lod.dataset || !table) return false;
+    lod.active = table.n > LOD_ROWS[lod.kind];
+    debug.lod.active = lod.active;
+    return lod.active;
+  }
+
+  /** The rows of the level-of-detail dataset for what the view shows now. */
+  function lodRows(table, { fresh = false } = {}) {
+    const t0 = performance.now();
+    const [width, height] = plotSize();
+    const zoomX = fresh ? null : zoomDomain("x");
+    const zoomY = fresh ? null : zoomDomain("y");
+    let rows;
+    const info = debug.lod;
+    if (lod.kind === "points") {
+      if (!lod.extents || lod.extents.table !== table || lod.extents.version !== table.version) {
+        lod.extents = {
+          table,
+          version: table.version,
+          x: finiteExtent(table.columns.get("x")?.data ?? [], table.n),
+          y: finiteExtent(table.columns.get("y")?.data ?? [], table.n),
+        };
+      }
+      const xd = zoomX ?? lod.extents.x;
+      const yd = zoomY ?? lod.extents.y;
+      const sel = xd && yd ? lod.engine.select(table, xd, yd, width, height) : { rows: [], visible: 0, binned: false };
+      rows = table.pick(sel.rows);
+      if (sel.binned) {
+        let most = 1;
+        for (const c of sel.counts) if (c > most) most = c;
+        const scale = Math.log(most) || 1;
+        rows.forEach((row, k) => {
+          row.nbvis_count = sel.counts[k];
+          row.nbvis_alpha = 0.15 + 0.85 * (Math.log(sel.counts[k]) / scale);
+        });
+      }
+      info.binned = sel.binned;
+      info.domain = xd && yd ? [xd, yd] : null;
+      info.visible = sel.visible;
+      lodNote.style.display = sel.binned ? "" : "none";
+      lodNote.textContent = sel.binned
+        ? `Binned density: ${sel.visible.toLocaleString("en-US")} points in view drawn as ` +
+          `${rows.length.toLocaleString("en-US")} cells of ${lod.engine.cell} px, shaded by count; ` +
+          "zoom in to see single points."
+        : "";
+    } else {
+      const domain = zoomX ?? lod.engine.extent(table);
+      const sel = domain ? lod.engine.select(table, domain[0], domain[1], width) : { rows: [], visible: 0 };
+      rows = table.pick(sel.rows);
+      info.domain = domain;
+      info.visible = sel.visible;
+    }
+    info.drawn = rows.length;
+    info.n = table.n;
+    info.full = table.full;
+    info.ms = performance.now() - t0;
+    return rows;
+  }
+
+  function onZoom() {
+    if (!lod?.active || lod.queued) return;
+    lod.queued = true;
+    schedule(relod);
+  }
+
+  // Zoom and pan changed the visible range: draw its level of detail.
+  async function relod() {
+    lod.queued = false;
+    if (disposed || !result || !lod.active || sleepIfDetached()) return;
+    const table = store.tables.get(lod.dataset);
+    if (!table) return;
+    const t0 = performance.now();
+    const view = result.view;
+    view.change(lod.dataset, vega.changeset().remove(() => true).insert(lodRows(table)));
+    await view.runAsync();
+    debug.lod.redrawMs = performance.now() - t0;
+    debug.lod.redraws += 1;
+  }
+
+  // Shift-drag: a box over the plot; on release the view zooms to its x range (and its
+  // y range for points). Vega's own drag pans only without Shift (see the spec's PAN).
+  let brush = null;
+  function onBrushStart(event) {
+    if (!event.shiftKey || !result || event.button !== 0) return;
+    try {
+      result.view.signal("zoom_x");
+    } catch {
+      return; // a chart without zoom
+    }
+    const canvas = container.querySelector("canvas");
+    if (!canvas) return;
+    const box = canvas.getBoundingClientRect();
+    const [ox, oy] = result.view.origin();
+    const [w, h] = [result.view.width(), result.view.height()];
+    const px = event.clientX - box.left - ox;
+    const py = event.clientY - box.top - oy;
+    if (px < 0 || px > w || py < 0 || py > h) return;
+    const overlay = document.createElement("div");
+    overlay.className = "nbvis-brush";
+    overlay.style.cssText = "position:absolute;pointer-events:none;background:rgba(70,130,180,.15);border:1px solid steelblue;";
+    container.style.position = "relative";
+    container.append(overlay);
+    brush = { box, ox, oy, w, h, px, py, overlay, qx: px, qy: py };
+    const place = () => {
+      const x0 = Math.min(brush.px, brush.qx);
+      const y0 = points ? Math.min(brush.py, brush.qy) : 0;
+      const x1 = Math.max(brush.px, brush.qx);
+      const y1 = points ? Math.max(brush.py, brush.qy) : h;
+      Object.assign(overlay.style, { left: `${ox + x0}px`, top: `${oy + y0}px`, width: `${x1 - x0}px`, height: `${y1 - y0}px` });
+    };
+    const points = lod?.kind === "points";
+    const move = (e) => {
+      brush.qx = Math.min(w, Math.max(0, e.clientX - box.left - ox));
+      brush.qy = Math.min(h, Math.max(0, e.clientY - box.top - oy));
+      place();
+    };
+    const up = () => {
+      window.removeEventListener("pointermove", move);
+      window.removeEventListener("pointerup", up);
+      overlay.remove();
+      const b = brush;
+      brush = null;
+      if (!result || Math.abs(b.qx - b.px) < 3) return;
+      const sx = result.view.scale("x");
+      const xs = [sx.invert(Math.min(b.px, b.qx)), sx.invert(Math.max(b.px, b.qx))];
+      result.view.signal("zoom_x", xs);
+      if (points && Math.abs(b.qy - b.py) >= 3) {
+        const sy = result.view.scale("y");
+        const ys = [sy.invert(Math.max(b.py, b.qy)), sy.invert(Math.min(b.py, b.qy))];
+        try {
+          result.view.signal("zoom_y", ys);
+        } catch {
+          // no zoom on y
+        }
+      }
+      result.view.runAsync();
+    };
+    place();
+    window.addEventListener("pointermove", move);
+    window.addEventListener("pointerup", up);
+    event.preventDefault();
+    event.stopPropagation();
+  }
+  if (lod) container.addEventListener("pointerdown", onBrushStart, true);
+
   async function embed() {
     if (disposed || sleepIfDetached()) return;
     const spec = localSpec(model.get("spec"), { logY });
@@ -462,7 +663,10 @@ export function renderChart({ model, el, store }) {
     derived = derivedDatasets(meta); // a new spec may paint a matrix of another shape
     names = namedDatasets(spec);
     spec.datasets = { ...(spec.datasets ?? {}) };
-    for (const name of names) spec.datasets[name] = store.tables.get(name)?.rows() ?? [];
+    for (const name of names) {
+      const table = store.tables.get(name);
+      spec.datasets[name] = isLod(name, table) ? lodRows(table, { fresh: true }) : table?.rows() ?? [];
+    }
     const source = meta.smooth && store.tables.get(meta.smooth.source);
     if (smoother && names.has(meta.smooth.target)) {
       spec.datasets[meta.smooth.target] = source ? smoother.rows(source, 0) : [];
@@ -480,6 +684,15 @@ export function renderChart({ model, el, store }) {
     debug.embeds += 1;
     debug.view = result.view;
     debug.seq = seq;
+    if (lod) {
+      for (const channel of ["x", "y"]) {
+        try {
+          result.view.addSignalListener(`zoom_${channel}`, onZoom);
+        } catch {
+          // no zoom on this channel
+        }
+      }
+    }
     fitWidth();
   }
 
@@ -529,7 +742,12 @@ export function renderChart({ model, el, store }) {
       if (name === meta.stats) redrawStats();
       const table = store.tables.get(name);
       if (!names.has(name) || !table) continue;
-      if (change.op !== "resmooth") {
+      const wasLod = lod?.active && name === lod.dataset;
+      if (change.op !== "resmooth" && (isLod(name, table) || wasLod)) {
+        // the level of detail of the new data, for the range in view
+        const rows = lod.active ? lodRows(table) : table.rows();
+        view.change(name, vega.changeset().remove(() => true).insert(rows));
+      } else if (change.op !== "resmooth") {
         const changeset = vega.changeset();
         if (change.op === "replace") changeset.remove(() => true).insert(table.rows());
         else changeset.insert(table.rows(change.start, change.stop));

@@ -32,17 +32,27 @@ export function decodeColumns(entry, buffers) {
 }
 
 class Column {
-  constructor(categorical, bytes = false) {
+  constructor(categorical, values) {
     this.categorical = categorical;
-    // Pixels stay bytes; every other number is kept as float64.
-    this.data = categorical ? new Int32Array(16) : bytes ? new Uint8Array(16) : new Float64Array(16);
+    // Pixels stay bytes and float32 stays float32 (4 bytes a point for a million-point
+    // series); every other number is kept as float64.
+    const Storage = categorical
+      ? Int32Array
+      : values instanceof Uint8Array
+        ? Uint8Array
+        : values instanceof Float32Array
+          ? Float32Array
+          : Float64Array;
+    this.data = new Storage(16);
     this.categories = [];
   }
 
   write(offset, decoded) {
     const need = offset + decoded.values.length;
-    if (need > this.data.length) {
-      const grown = new this.data.constructor(Math.max(need, this.data.length * 2));
+    const widen = this.data instanceof Float32Array && !(decoded.values instanceof Float32Array);
+    if (need > this.data.length || widen) {
+      const Storage = widen ? Float64Array : this.data.constructor;
+      const grown = new Storage(Math.max(need, need > this.data.length ? this.data.length * 2 : this.data.length));
       grown.set(this.data.subarray(0, offset));
       this.data = grown;
     }
@@ -58,10 +68,13 @@ class Column {
   }
 }
 
-class Table {
+export class Table {
   constructor() {
     this.n = 0;
     this.columns = new Map();
+    this.full = null; // rows the kernel holds, when this table is its overview
+    this.pushed = false; // the kernel sends those rows without being asked
+    this.version = 0; // bumped on every change (level-of-detail caches key on it)
   }
 
   write(offset, n, decoded) {
@@ -71,23 +84,61 @@ class Table {
       }
       let column = this.columns.get(name);
       if (!column) {
-        column = new Column(col.categories !== null, col.values instanceof Uint8Array && col.categories === null);
+        column = new Column(col.categories !== null, col.values);
         this.columns.set(name, column);
       }
       column.write(offset, col);
     }
     this.n = offset + n;
+    this.version += 1;
+  }
+
+  /** Keep the last `window` rows of each series (the kernel's rule); true if rows went. */
+  trim(window) {
+    if (!window || this.n <= window) return false;
+    const series = this.columns.get("series");
+    const keep = new Uint8Array(this.n);
+    let kept = 0;
+    if (!series) {
+      keep.fill(1, this.n - window);
+      kept = window;
+    } else {
+      const counts = new Int32Array(series.categories.length + 1);
+      for (let i = this.n - 1; i >= 0; i--) {
+        const c = series.data[i];
+        if (counts[c] < window) {
+          counts[c] += 1;
+          keep[i] = 1;
+          kept += 1;
+        }
+      }
+    }
+    if (kept === this.n) return false;
+    for (const column of this.columns.values()) {
+      const data = column.data;
+      let j = 0;
+      for (let i = 0; i < this.n; i++) if (keep[i]) data[j++] = data[i];
+    }
+    this.n = kept;
+    this.version += 1;
+    return true;
   }
 
   /** Row objects for Vega, rows [start, stop). */
   rows(start = 0, stop = this.n) {
+    return this.pick(null, start, stop);
+  }
+
+  /** Row objects of the given row indices (or of rows [start, stop) when `index` is null). */
+  pick(index, start = 0, stop = index ? index.length : this.n) {
     const names = [...this.columns.keys()];
     const cols = names.map((name) => this.columns.get(name));
     const out = new Array(Math.max(0, stop - start));
-    for (let i = start; i < stop; i++) {
+    for (let k = start; k < stop; k++) {
+      const i = index ? index[k] : k;
       const row = {};
       for (let c = 0; c < cols.length; c++) row[names[c]] = cols[c].value(i);
-      out[i - start] = row;
+      out[k - start] = row;
     }
     return out;
   }
@@ -97,8 +148,10 @@ export class DataStore {
   constructor(state) {
     this.seq = -1;
     this.tables = new Map();
+    this.staging = new Map(); // replacements arriving in chunks, shown once complete
     this.listeners = new Set();
     this.awaitingResync = false;
+    this.fetching = new Set();
     this.reset(state);
   }
 
@@ -116,15 +169,34 @@ export class DataStore {
     if (!state || typeof state.seq !== "number") return;
     if (state.seq < this.seq) return; // stale: newer messages were already applied
     const entries = Object.entries(state.datasets ?? {});
+    // An overview (`full` rows in the kernel) is up to date if this store has them all.
     const upToDate =
       state.seq === this.seq &&
-      entries.every(([name, d]) => this.tables.has(name) && this.tables.get(name).n === d.n);
+      entries.every(([name, d]) => this.tables.has(name) && this.tables.get(name).n === (d.full ?? d.n));
     this.awaitingResync = false;
     if (upToDate) return;
     this.tables = new Map();
-    for (const [name, entry] of entries) this.table(name).write(0, entry.n, decodeColumns(entry, []));
+    this.staging.clear();
+    this.fetching.clear();
+    for (const [name, entry] of entries) {
+      const table = this.table(name);
+      table.write(0, entry.n, decodeColumns(entry, []));
+      table.full = typeof entry.full === "number" ? entry.full : null;
+      table.pushed = Boolean(entry.pushed);
+      if (entry.window) table.trim(entry.window);
+    }
     this.seq = state.seq;
     this.emit({ type: "reset", names: entries.map(([name]) => name) });
+  }
+
+  /** Datasets shown as an overview whose full rows nobody has sent or asked for yet. */
+  wantsFull() {
+    const out = [];
+    for (const [name, table] of this.tables) {
+      if (table.full !== null && !table.pushed && !this.fetching.has(name)) out.push(name);
+    }
+    for (const name of out) this.fetching.add(name);
+    return out;
   }
 
   /** Apply one binary `data` message: appends and replacements per dataset. */
@@ -132,16 +204,25 @@ export class DataStore {
     const changes = [];
     for (const [name, entry] of Object.entries(msg.datasets ?? {})) {
       const decoded = decodeColumns(entry, buffers ?? []);
-      if (entry.op === "replace") {
-        const table = new Table();
-        table.write(0, entry.n, decoded);
+      let table;
+      if (entry.op === "replace" || this.staging.has(name)) {
+        table = entry.op === "replace" ? new Table() : this.staging.get(name);
+        table.write(table.n, entry.n, decoded);
+        if (entry.more) {
+          this.staging.set(name, table);
+          continue;
+        }
+        this.staging.delete(name);
         this.tables.set(name, table);
+        if (entry.window) table.trim(entry.window);
         changes.push({ name, op: "replace" });
       } else {
-        const table = this.table(name);
+        table = this.table(name);
         const start = table.n;
         table.write(start, entry.n, decoded);
-        changes.push({ name, op: "append", start, stop: table.n });
+        // rows that fell out of the window change the table's start: a replacement
+        if (entry.window && table.trim(entry.window)) changes.push({ name, op: "replace" });
+        else changes.push({ name, op: "append", start, stop: table.n });
       }
     }
     this.seq = msg.seq;

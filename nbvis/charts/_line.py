@@ -7,13 +7,15 @@ from typing import Any, Literal
 
 from ._common import check_choice, check_domain, check_text, top_level
 
-__all__ = ["EVENTS", "SMOOTHED", "line_spec", "xy_parts"]
+__all__ = ["EVENTS", "PAN", "SMOOTHED", "line_spec", "xy_parts"]
 
 FieldType = Literal["quantitative", "ordinal", "nominal", "temporal"]
 _FIELD_TYPES = ("quantitative", "ordinal", "nominal", "temporal")
 
 #: Dataset of the EMA-smoothed lines, computed in the browser from the raw data.
 SMOOTHED = "smoothed"
+#: Drag pans, except with Shift held: a Shift-drag draws a box to zoom into (the browser).
+PAN = "[pointerdown[!event.shiftKey], window:pointerup] > window:pointermove!"
 #: Dataset of marked x positions (``x``, ``label``), e.g. where a loss became NaN.
 EVENTS = "events"
 
@@ -136,7 +138,9 @@ def line_spec(
     events : bool
         Adds vertical rules with labels from dataset ``"events"`` (fields ``x``, ``label``).
     interactive : bool
-        Zoom (wheel) and pan (drag) both axes; double-click resets.
+        Zoom (wheel) and pan (drag) along x; Shift-drag zooms into the dragged range;
+        double-click resets. Over 20,000 points (drawn with a level of detail), y fits
+        what is in view.
 
     Examples
     --------
@@ -164,7 +168,7 @@ def line_spec(
     }
     if interactive:
         raw["params"] = [
-            {"name": "zoom", "select": {"type": "interval", "encodings": ["x", "y"]}, "bind": "scales"}
+            {"name": "zoom", "select": {"type": "interval", "encodings": ["x"], "translate": PAN}, "bind": "scales"}
         ]
     layers: list[dict[str, Any]] = [raw]
     if smoothing is not None:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ._common import check_domain, check_text, top_level
-from ._line import FieldType, _check_colors, _check_type, xy_parts
+from ._line import PAN, FieldType, _check_colors, _check_type, xy_parts
 
 __all__ = ["scatter_spec"]
 
@@ -63,14 +63,16 @@ def scatter_spec(
         series_colors=_check_colors(series_colors, len(names)),
         shape=True,
     )
+    # a binned-density mark (see usermeta.lod) is shaded by how many points it stands for
+    density = {"test": "datum.nbvis_count > 1", "field": "nbvis_alpha", "type": "quantitative", "scale": None}
     layer: dict[str, Any] = {
         "data": {"name": dataset},
-        "mark": {"type": "point", "clip": True, "filled": True, "size": point_size, "opacity": opacity},
-        "encoding": {**encoding, "tooltip": tooltip},
+        "mark": {"type": "point", "clip": True, "filled": True, "size": point_size},
+        "encoding": {**encoding, "opacity": {"condition": density, "value": opacity}, "tooltip": tooltip},
     }
     if interactive:
         layer["params"] = [
-            {"name": "zoom", "select": {"type": "interval", "encodings": ["x", "y"]}, "bind": "scales"}
+            {"name": "zoom", "select": {"type": "interval", "encodings": ["x", "y"], "translate": PAN}, "bind": "scales"}
         ]
     return {
         **top_level(width, height, default_height=250, font_size=font_size),

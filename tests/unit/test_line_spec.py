@@ -33,9 +33,10 @@ def test_smoothing_draws_raw_lines_faint_and_tells_the_browser_what_to_smooth():
     assert line_spec(["loss"])["usermeta"]["nbvis"] == {"lod": {"dataset": "values", "kind": "line"}}
 
 
-def test_zoom_and_pan_are_bound_to_the_scales():
+def test_zoom_and_pan_are_bound_to_the_x_scale_and_shift_drag_does_not_pan():
     (param,) = line_spec(["a"])["layer"][0]["params"]
-    assert param["bind"] == "scales" and param["select"]["encodings"] == ["x", "y"]
+    assert param["bind"] == "scales" and param["select"]["encodings"] == ["x"]
+    assert param["select"]["translate"].startswith("[pointerdown[!event.shiftKey]")
     assert "params" not in line_spec(["a"], interactive=False)["layer"][0]
 
 

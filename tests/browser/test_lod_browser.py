@@ -1,0 +1,214 @@
+"""A million points in a real JupyterLab: level of detail, zoom while busy, window, density."""
+
+from __future__ import annotations
+
+import time
+
+BIG = """
+import time
+import numpy as np, nbvis
+n = 1_000_000
+x = np.arange(n)
+y = np.sin(x / 20_000) + 0.05 * np.random.default_rng(0).normal(size=n)
+y[654_321] = 6.0  # a one-sample spike
+c = nbvis.linechart(np.c_[x, y], zoom_to_fit=True)
+c
+"""
+
+# What one chart view holds: its level-of-detail bookkeeping and the rows Vega draws.
+STATE = """([index, lo, hi]) => {
+  const el = [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .nbvis-chart')][index];
+  const d = el && el.__nbvis;
+  if (!d || !d.view) return null;
+  const rows = d.view.data('values');
+  const xs = rows.map((r) => r.x).sort((a, b) => a - b);
+  const inRange = xs.filter((x) => x >= lo && x <= hi);
+  let consecutive = inRange.length > 0;
+  for (let i = 1; i < inRange.length; i++) if (inRange[i] !== inRange[i - 1] + 1) consecutive = false;
+  const table = d.store.tables.get('values');
+  const note = el.querySelector('.nbvis-lod-note');
+  return { lod: { ...d.lod }, drawn: rows.length, maxY: Math.max(...rows.map((r) => r.y)),
+           inRange: inRange.length, consecutive, embeds: d.embeds, width: d.view.width(),
+           domain: d.view.scale('x').domain(), yDomain: d.view.scale('y').domain(),
+           stored: table ? table.n : null, capacity: table ? table.columns.get('x').data.length : null,
+           binned: rows.filter((r) => r.nbvis_count > 1).length, outlier: rows.some((r) => r.x === 40),
+           note: note && note.style.display !== 'none' ? note.textContent : null };
+}"""
+
+
+def state(lab, index=0, lo=-1e300, hi=1e300):
+    return lab.page.evaluate(STATE, [index, lo, hi])
+
+
+def wait_state(lab, predicate: str, index=0, timeout=60):
+    """Wait until `predicate` (JS, over the chart's el.__nbvis as `d`) holds."""
+    try:
+        lab.page.wait_for_function(
+            f"""(index) => {{ const el = [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .nbvis-chart')][index];
+                 const d = el && el.__nbvis; return Boolean(d && d.view && ({predicate})); }}""",
+            arg=index, timeout=timeout * 1000,
+        )
+    except Exception as exc:
+        raise AssertionError(f"{predicate} never held; the chart: {state(lab, index)}") from exc
+
+
+def plot_point(lab, x_value, y_value=None, index=0):
+    """Page coordinates of data (x, y); without y, half way down the plot."""
+    return lab.page.evaluate(
+        """([index, xv, yv]) => {
+             const el = [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .nbvis-chart')][index];
+             const v = el.__nbvis.view, box = el.querySelector('canvas').getBoundingClientRect();
+             const [ox, oy] = v.origin();
+             const y = yv === null ? v.height() / 2 : v.scale('y')(yv);
+             return [box.left + ox + v.scale('x')(xv), box.top + oy + y];
+           }""",
+        [index, x_value, y_value],
+    )
+
+
+def test_a_million_points_draw_four_rows_per_pixel_and_zooming_reveals_every_sample(lab):
+    lab.server.write_notebook("big.ipynb", [BIG])
+    lab.open("big.ipynb")
+    lab.run_all()
+    wait_state(lab, "d.lod.n === 1000000 && d.lod.full === null")  # every row arrived
+    overview = state(lab, lo=654_000, hi=654_600)
+    assert overview["lod"]["active"] and overview["stored"] == 1_000_000
+    assert overview["drawn"] <= 4 * (overview["width"] + 2), overview
+    assert overview["maxY"] == 6.0  # the spike survives decimation
+    assert overview["inRange"] < 10  # the overview decimated this stretch
+
+    # Shift-drag zooms into the dragged range and re-decimates it
+    x0, y0 = plot_point(lab, 400_000)
+    x1, _ = plot_point(lab, 700_000)
+    lab.page.keyboard.down("Shift")
+    lab.page.mouse.move(x0, y0)
+    lab.page.mouse.down()
+    lab.page.mouse.move((x0 + x1) / 2, y0 + 10, steps=4)
+    lab.page.mouse.move(x1, y0 + 20, steps=4)
+    lab.page.mouse.up()
+    lab.page.keyboard.up("Shift")
+    wait_state(lab, "d.lod.redraws >= 1 && d.view.scale('x').domain()[1] - d.view.scale('x').domain()[0] < 400000")
+    brushed = state(lab)
+    lo, hi = brushed["domain"]
+    assert abs(lo - 400_000) < 3_000 and abs(hi - 700_000) < 3_000, brushed["domain"]
+    assert brushed["drawn"] <= 4 * (brushed["width"] + 2) and brushed["maxY"] == 6.0
+
+    # the wheel, at the spike, zooms until every sample in view is drawn
+    for _ in range(9):  # aim at the spike before each step: the anchor is only as exact as a pixel
+        px, py = plot_point(lab, 654_321)
+        lab.page.mouse.move(px, py)
+        lab.page.mouse.wheel(0, -800)
+        lab.page.wait_for_timeout(150)
+    wait_state(lab, "d.lod.visible < 1500")
+    lo, hi = state(lab)["domain"]
+    near = state(lab, lo=lo, hi=hi)
+    assert near["lod"]["visible"] == near["drawn"], near  # no decimation left
+    assert near["consecutive"] and near["inRange"] >= hi - lo - 2, near  # every sample in view
+    assert lo < 654_321 < hi and near["maxY"] == 6.0  # and the spike is still there
+    assert near["embeds"] == 1  # zoom never re-embeds
+
+    # double-click resets to the whole series
+    lab.page.mouse.dblclick(px, py)
+    wait_state(lab, "d.lod.visible === 1000000")
+    reset = state(lab)
+    assert reset["drawn"] <= 4 * (reset["width"] + 2) and reset["maxY"] == 6.0
+    lab.screenshot("lod-million-points")
+
+
+def test_zooming_redraws_the_level_of_detail_while_the_kernel_is_busy(lab):
+    lab.server.write_notebook("busy.ipynb", [BIG, "time.sleep(40)"])
+    lab.open("busy.ipynb")
+    lab.start_command("notebook:run-all-cells")
+    wait_state(lab, "d.lod.n === 1000000 && d.lod.full === null", timeout=90)
+    busy = lab.page.evaluate(
+        """() => [...window.jupyterapp.shell.currentWidget.content.widgets].some(
+             (c) => c.model.type === 'code' && c.promptNode && c.promptNode.textContent.includes('*'))"""
+    )
+    assert busy, "the sleeping cell should be running"
+    before = state(lab)
+    px, py = plot_point(lab, 500_000)
+    lab.page.mouse.move(px, py)
+    for _ in range(6):
+        lab.page.mouse.wheel(0, -800)
+        lab.page.wait_for_timeout(100)
+    wait_state(lab, f"d.lod.redraws > {before['lod']['redraws']} && d.lod.visible < 100000")
+    zoomed = state(lab)
+    lo, hi = zoomed["domain"]
+    assert hi - lo < 100_000 and 400_000 < lo < hi < 600_000
+    assert zoomed["drawn"] <= 4 * (zoomed["width"] + 2)
+    still_busy = lab.page.evaluate(
+        """() => [...window.jupyterapp.shell.currentWidget.content.widgets].some(
+             (c) => c.model.type === 'code' && c.promptNode && c.promptNode.textContent.includes('*'))"""
+    )
+    assert still_busy, "the zoom must have happened while the kernel was busy"
+    lab.command("notebook:interrupt-kernel")
+
+
+def test_window_keeps_the_browser_and_kernel_to_the_last_points_of_each_series(lab):
+    lab.server.write_notebook(
+        "window.ipynb",
+        [
+            "import numpy as np, nbvis\n"
+            "c = nbvis.linechart({'a': np.zeros(0), 'b': np.zeros(0)}, window=30_000)\nc",
+            "for k in range(25):\n"
+            "    x = np.arange(k * 4000, (k + 1) * 4000)\n"
+            "    c.append({'a': np.c_[x, np.sin(x / 500)], 'b': np.c_[x, np.cos(x / 500)]})\n"
+            "    c.flush()",
+        ],
+    )
+    lab.open("window.ipynb")
+    lab.run_all()
+    wait_state(lab, "d.store.tables.get('values').n === 60000 && d.seq >= 25")
+    s = state(lab)
+    assert s["stored"] == 60_000 and s["lod"]["active"]
+    assert s["capacity"] <= 2 * 65_536  # the typed arrays did not keep growing
+    assert s["domain"][0] >= 70_000 - 1_000 and s["domain"][1] <= 100_000  # the last 30,000 x per series
+    kept = lab.execute(
+        "t = c.tables['values']; print(t.n, int(t.column('x').min()), t.labels('series').count('a'))"
+    ).split()
+    assert kept == ["60000", "70000", "30000"]
+
+
+def test_a_reloaded_page_gets_the_overview_and_then_fetches_every_row(lab):
+    lab.server.write_notebook("reload-big.ipynb", [BIG])
+    lab.open("reload-big.ipynb")
+    lab.run_all()
+    wait_state(lab, "d.lod.n === 1000000 && d.lod.full === null")
+    lab.save()
+    lab.page.reload(wait_until="domcontentloaded")
+    lab.open("reload-big.ipynb")
+    wait_state(lab, "d.lod.n === 1000000 && d.lod.full === null")
+    s = state(lab)
+    assert s["maxY"] == 6.0 and s["drawn"] <= 4 * (s["width"] + 2)
+
+
+def test_a_scatterplot_of_200k_points_draws_a_stated_density_and_zooming_shows_single_points(lab):
+    lab.server.write_notebook(
+        "scatter.ipynb",
+        [
+            "import numpy as np, nbvis\n"
+            "xy = np.random.default_rng(1).normal(size=(200_000, 2))\n"
+            "xy = np.vstack([xy, [[40.0, 40.0]]])  # one far outlier\n"
+            "s = nbvis.scatterplot(xy)\ns",
+        ],
+    )
+    lab.open("scatter.ipynb")
+    lab.run_all()
+    wait_state(lab, "d.lod.n === 200001 && d.lod.full === null")
+    dense = state(lab)
+    assert dense["lod"]["binned"] and dense["binned"] > 100
+    assert dense["drawn"] < 60_000 and dense["outlier"]  # an isolated point keeps its own mark
+    assert dense["note"].startswith("Binned density: 200,001 points in view drawn as ")
+    # zoom into the middle with a Shift-drag box: few enough points to draw one by one
+    (x0, y0), (x1, y1) = plot_point(lab, -0.5, 0.5), plot_point(lab, 0.5, -0.5)
+    lab.page.keyboard.down("Shift")
+    lab.page.mouse.move(x0, y0)
+    lab.page.mouse.down()
+    lab.page.mouse.move(x1, y1, steps=5)
+    lab.page.mouse.up()
+    lab.page.keyboard.up("Shift")
+    wait_state(lab, "!d.lod.binned")
+    single = state(lab)
+    assert single["note"] is None and single["binned"] == 0
+    assert single["drawn"] == single["lod"]["visible"] <= 50_000 and single["drawn"] > 0
+    lab.screenshot("lod-scatter-zoomed")
