@@ -42,8 +42,9 @@ __all__ = ["ChartWidget", "VegaRuntime"]
 #: A level-of-detail dataset with more rows than this travels in the widget's state (and
 #: so in a saved notebook) as an overview; the full rows follow as messages.
 STATE_ROWS = 100_000
-#: Pixel columns of that overview (M4 per series: at most four rows per column).
-OVERVIEW_SIZE = 2048
+#: Pixel columns of that overview (M4 per series: at most four rows per column); the
+#: browser redraws it at its own width until the full rows have arrived.
+OVERVIEW_SIZE = 1024
 #: Rows per data message: a bigger transfer is split, and shown once complete.
 CHUNK_ROWS = 1 << 20
 

@@ -2,9 +2,10 @@
 // store's full-resolution typed arrays, so zoom and pan never need the kernel.
 //
 // Lines: per series, the samples of the visible x range plus one beyond each edge; when
-// there are more than four per pixel column they are decimated to each column's first,
-// last, smallest and largest sample (M4), which draws the same picture, and keeps a
-// one-sample spike at every zoom level. Zoomed in far enough, every sample is drawn.
+// there are more than two per pixel column they are decimated to each column's smallest
+// and largest sample, in x order (MinMax: a vertical stroke per column, as drawing every
+// sample paints it), which keeps a one-sample spike at every zoom level. Zoomed in far
+// enough, every sample is drawn. Vega's cost is per row, so two rows a column, not M4's four.
 //
 // Points: every visible point while there are at most `limit`; beyond that one mark per
 // occupied cell of a few pixels per series, carrying how many points it stands for.
@@ -152,7 +153,7 @@ export class LineLod {
    * @returns {{ rows: Int32Array, visible: number }} row indices and samples in range
    */
   select(table, lo, hi, width) {
-    const out = new Indices(Math.min(table.n, 4 * width * 2) + 16);
+    const out = new Indices(Math.min(table.n, 2 * width * 2) + 16);
     const xCol = table.columns.get("x");
     const yCol = table.columns.get("y");
     if (!xCol || !yCol || table.n === 0) return { rows: out.view(), visible: 0 };
@@ -170,7 +171,7 @@ export class LineLod {
       const start = Math.max(0, lowerBound(xs, list, len, lo) - 1);
       const stop = Math.min(len, upperBound(xs, list, len, hi) + 1);
       visible += Math.max(0, stop - start);
-      if (stop - start <= 4 * columns) {
+      if (stop - start <= 2 * columns) {
         for (let p = start; p < stop; p++) out.push(list ? list[p] : p);
         continue;
       }
@@ -183,13 +184,15 @@ export class LineLod {
       let minV = Infinity;
       let maxV = -Infinity;
       const flush = () => {
+        // each column's smallest and largest sample, in x order (its first and last too
+        // for the columns beyond the view's edges, so the line leaves the plot right)
         let m = 0;
-        picked[m++] = first;
+        const edge = bucket < 0 || bucket >= columns;
+        if (edge) picked[m++] = first;
         if (minP >= 0) picked[m++] = minP;
         if (maxP >= 0) picked[m++] = maxP;
         if (badP >= 0) picked[m++] = badP;
-        picked[m++] = last;
-        // at most five positions: a small insertion sort, then unique
+        if (edge || m === 0) picked[m++] = last;
         for (let a = 1; a < m; a++) {
           const v = picked[a];
           let b = a - 1;

@@ -321,6 +321,8 @@ export function renderTable({ model, el, store }) {
 
 /** Rows above which a dataset is drawn with a level of detail (see lod.js). */
 const LOD_ROWS = { line: 20000, points: 50000 };
+/** Pixel columns per hover target of a line drawn with a level of detail. */
+const HOVER_PX = 4;
 
 /** [min, max] of the finite values of a column's first n entries, or null. */
 function finiteExtent(data, n) {
@@ -512,7 +514,8 @@ export function renderChart({ model, el, store }) {
 
   function isLod(name, table) {
     if (!lod || name !== lod.dataset || !table) return false;
-    lod.active = table.n > LOD_ROWS[lod.kind];
+    // an overview of a bigger series is redrawn at this view's own pixel width too
+    lod.active = table.n > LOD_ROWS[lod.kind] || table.full !== null;
     debug.lod.active = lod.active;
     return lod.active;
   }
@@ -560,6 +563,19 @@ export function renderChart({ model, el, store }) {
       const domain = zoomX ?? lod.engine.extent(table);
       const sel = domain ? lod.engine.select(table, domain[0], domain[1], width) : { rows: [], visible: 0 };
       rows = table.pick(sel.rows);
+      // hovering snaps to one row per HOVER_PX columns per series: the hover layers'
+      // cost (Vega's nearest-point Voronoi) stays small; the line still has every row
+      if (domain) {
+        const scale = domain[1] > domain[0] ? width / (domain[1] - domain[0]) / HOVER_PX : 0;
+        let last = null;
+        let lastSeries = null;
+        for (const row of rows) {
+          const column = Math.floor((row.x - domain[0]) * scale);
+          if (row.series === lastSeries && column === last) row.nbvis_thin = true;
+          last = column;
+          lastSeries = row.series;
+        }
+      }
       info.domain = domain;
       info.visible = sel.visible;
     }
@@ -735,6 +751,7 @@ export function renderChart({ model, el, store }) {
   async function drain() {
     drainScheduled = false;
     if (disposed || !result || pending.size === 0 || sleepIfDetached()) return;
+    const t0 = performance.now();
     const view = result.view;
     const stale = new Set();
     for (const [name, change] of pending) {
@@ -765,6 +782,7 @@ export function renderChart({ model, el, store }) {
     const seq = store.seq;
     // resize() first: autosize bounds computed for the old data would clip axis titles.
     await view.resize().runAsync();
+    debug.drainMs = performance.now() - t0; // browser work of this update (bench/lod.py)
     debug.updates += 1;
     debug.seq = seq;
   }

@@ -176,9 +176,12 @@ def line_spec(
             {"data": {"name": SMOOTHED}, "mark": {"type": "line", "clip": True, "strokeWidth": 2}, "encoding": lines}
         )
     # the hover rule: follows the nearest point's x, with every series' tooltip there
+    # rows the browser thins out for hovering a big series (nbvis_thin, see js/src/runtime.js)
+    hover_rows = [{"filter": "!datum.nbvis_thin"}]
     layers.append(
         {
             "data": {"name": dataset},
+            "transform": hover_rows,
             "params": [
                 {
                     "name": "hover",
@@ -197,6 +200,7 @@ def line_spec(
         {
             # points: hover targets for the tooltip, drawn where the rule is
             "data": {"name": dataset},
+            "transform": hover_rows,
             "mark": {"type": "point", "clip": True, "filled": True, "size": 40},
             "encoding": {
                 **lines,
