@@ -278,9 +278,9 @@ class ChartWidget(anywidget.AnyWidget):
             table.append(columns)
             self._versions[name] += 1
             # the hard bound: trimmed here at twice the window, exactly at every flush
-            if self._window is not None and name in self._lod:
-                if table.n > 2 * self._window * max(1, len(table.categories("series"))):
-                    self._trim_locked(name)
+            bound = 2 * (self._window or 0) * max(1, len(table.categories("series")))
+            if self._window is not None and name in self._lod and table.n > bound:
+                self._trim_locked(name)
             self._schedule_locked()
 
     def replace_rows(self, name: str, columns: Mapping[str, Any]) -> None:

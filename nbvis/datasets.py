@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Shapes", "shapes"]
+__all__ = ["Shapes", "Weather", "shapes", "weather"]
 
 SHAPE_NAMES = ("filled square", "hollow square", "cross")
 
@@ -64,3 +64,72 @@ def shapes(n: int, *, size: int = 64, object_size: int = 12, noise: float = 0.15
         window[glyphs[labels[i]]] = colours[i]
     boxes = np.stack([tops, lefts, tops + k, lefts + k], axis=1)
     return Shapes(images, labels.astype(np.int64), boxes)
+
+
+@dataclass(frozen=True)
+class Weather:
+    """A weather-station record: one row every ``step_minutes``, one column per quantity.
+
+    Attributes
+    ----------
+    time : np.ndarray
+        ``(N,)`` float64, milliseconds since 1970 (a Vega-Lite ``temporal`` axis reads it).
+    columns : dict of str to np.ndarray
+        ``(N,)`` float64 per quantity, in the Jena climate dataset's order and units.
+    step_minutes : int
+    """
+
+    time: np.ndarray
+    columns: dict[str, np.ndarray]
+    step_minutes: int
+
+
+def weather(rows: int = 420_480, *, step_minutes: int = 10, seed: int = 0) -> Weather:
+    """A synthetic stand-in for the Jena climate record (2009-2016, 14 columns).
+
+    Temperature follows a yearly and a daily cycle plus weather fronts (a random walk);
+    the other columns derive from it the way they do physically (saturation vapour
+    pressure from temperature, dew point from vapour pressure, density from pressure
+    and temperature), so their correlations are real. With the default 420,480 rows of
+    10 minutes it spans 8 years, as the chapter's dataset does.
+
+    Examples
+    --------
+    >>> w = weather(144 * 7)  # one week
+    >>> len(w.time), list(w.columns)[:3]
+    (1008, ['p (mbar)', 'T (degC)', 'Tpot (K)'])
+    """
+    rng = np.random.default_rng(seed)
+    t_days = np.arange(rows) * (step_minutes / 1440.0)
+    start_ms = 1230768000000.0  # 2009-01-01T00:00Z
+    year = 2 * np.pi * (t_days - 15) / 365.25
+    day = 2 * np.pi * (t_days % 1.0)
+    fronts = np.cumsum(rng.normal(scale=0.03, size=rows))
+    width = min(4321, rows)  # a month of 10-minute steps: weather, not climate drift
+    fronts -= np.convolve(fronts, np.ones(width) / width, mode="same")
+    temp = 9.5 - 9.0 * np.cos(year) - 3.5 * np.cos(day - 0.6) + 3.0 * fronts + rng.normal(scale=0.2, size=rows)
+    pressure = 989.0 + 8.0 * np.sin(2 * np.pi * t_days / 5.3) - 1.2 * fronts + rng.normal(scale=0.3, size=rows)
+    rh = np.clip(76 + 12 * np.cos(day - 0.6) + 8 * np.cos(year) - 6 * fronts + rng.normal(scale=3, size=rows), 12, 100)
+    vp_max = 6.1078 * np.exp(17.27 * temp / (temp + 237.3))
+    vp_act = vp_max * rh / 100
+    log_ratio = np.log(vp_act / 6.1078)
+    dew = 237.3 * log_ratio / (17.27 - log_ratio)
+    kelvin = temp + 273.15
+    wind = np.abs(2.0 + 1.2 * np.cos(year) + rng.gamma(2.0, 0.6, size=rows))
+    columns = {
+        "p (mbar)": pressure,
+        "T (degC)": temp,
+        "Tpot (K)": kelvin * (1000 / pressure) ** 0.286,
+        "Tdew (degC)": dew,
+        "rh (%)": rh,
+        "VPmax (mbar)": vp_max,
+        "VPact (mbar)": vp_act,
+        "VPdef (mbar)": vp_max - vp_act,
+        "sh (g/kg)": 622 * vp_act / (pressure - vp_act),
+        "H2OC (mmol/mol)": 1000 * vp_act / pressure,
+        "rho (g/m**3)": 100 * pressure / (287.05 * kelvin) * 1000,
+        "wv (m/s)": wind,
+        "max. wv (m/s)": wind * (1.6 + rng.gamma(2.0, 0.2, size=rows)),
+        "wd (deg)": (200 + 80 * np.sin(2 * np.pi * t_days / 9.1) + rng.normal(scale=40, size=rows)) % 360,
+    }
+    return Weather(start_ms + t_days * 86_400_000.0, columns, step_minutes)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 BIG = """
 import time
 import numpy as np, nbvis
@@ -148,12 +146,12 @@ def test_window_keeps_the_browser_and_kernel_to_the_last_points_of_each_series(l
     lab.server.write_notebook(
         "window.ipynb",
         [
-            "import numpy as np, nbvis\n"
-            "c = nbvis.linechart({'a': np.zeros(0), 'b': np.zeros(0)}, window=30_000)\nc",
-            "for k in range(25):\n"
-            "    x = np.arange(k * 4000, (k + 1) * 4000)\n"
-            "    c.append({'a': np.c_[x, np.sin(x / 500)], 'b': np.c_[x, np.cos(x / 500)]})\n"
-            "    c.flush()",
+            ("import numpy as np, nbvis\n"
+             "c = nbvis.linechart({'a': np.zeros(0), 'b': np.zeros(0)}, window=30_000)\nc"),
+            ("for k in range(25):\n"
+             "    x = np.arange(k * 4000, (k + 1) * 4000)\n"
+             "    c.append({'a': np.c_[x, np.sin(x / 500)], 'b': np.c_[x, np.cos(x / 500)]})\n"
+             "    c.flush()"),
         ],
     )
     lab.open("window.ipynb")
@@ -186,10 +184,10 @@ def test_a_scatterplot_of_200k_points_draws_a_stated_density_and_zooming_shows_s
     lab.server.write_notebook(
         "scatter.ipynb",
         [
-            "import numpy as np, nbvis\n"
-            "xy = np.random.default_rng(1).normal(size=(200_000, 2))\n"
-            "xy = np.vstack([xy, [[40.0, 40.0]]])  # one far outlier\n"
-            "s = nbvis.scatterplot(xy)\ns",
+            ("import numpy as np, nbvis\n"
+             "xy = np.random.default_rng(1).normal(size=(200_000, 2))\n"
+             "xy = np.vstack([xy, [[40.0, 40.0]]])  # one far outlier\n"
+             "s = nbvis.scatterplot(xy)\ns"),
         ],
     )
     lab.open("scatter.ipynb")
@@ -212,3 +210,22 @@ def test_a_scatterplot_of_200k_points_draws_a_stated_density_and_zooming_shows_s
     assert single["note"] is None and single["binned"] == 0
     assert single["drawn"] == single["lod"]["visible"] <= 50_000 and single["drawn"] > 0
     lab.screenshot("lod-scatter-zoomed")
+
+
+def test_the_weather_explorer_example_shows_the_full_record_and_its_density(lab):
+    import nbformat
+
+    from browser.lab import ROOT
+
+    example = nbformat.read(ROOT / "examples" / "02_weather.ipynb", as_version=4)
+    lab.server.write_notebook("weather.ipynb", [c.source for c in example.cells if c.cell_type == "code"])
+    lab.open("weather.ipynb")
+    lab.run_all()
+    # the Jena chart: two series of 420,480 points each, all in the browser, drawn decimated
+    wait_state(lab, "d.lod && d.lod.n === 840960 && d.lod.full === null", index=0, timeout=120)
+    jena = state(lab, 0)
+    assert jena["drawn"] <= 2 * 2 * (jena["width"] + 2) + 8
+    # temperature against dew point: a stated density of every point
+    wait_state(lab, "d.lod && d.lod.n === 420480 && d.lod.binned", index=1, timeout=120)
+    assert state(lab, 1)["note"].startswith("Binned density: 420,480 points in view")
+    lab.screenshot("weather-explorer")

@@ -56,7 +56,7 @@ def test_a_fetch_request_resends_the_full_rows_of_overview_datasets_only(comms):
     c = chart_comm(comms, chart)
     wait_for(lambda: len(c.custom()) == 1)
     chart._handle_msg({"content": {"data": {"method": "custom", "content": {"type": "fetch", "names": ["values", "nope"]}}}, "buffers": []})
-    (first, _), (again, buffers) = c.custom()
+    (first, _), (again, _) = c.custom()
     assert again["seq"] == first["seq"] + 1
     assert again["datasets"]["values"]["op"] == "replace" and again["datasets"]["values"]["n"] == 120_000
     # the state at a cell's end is an overview again, saying how many rows there are
