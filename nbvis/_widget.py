@@ -278,9 +278,10 @@ class ChartWidget(anywidget.AnyWidget):
             table.append(columns)
             self._versions[name] += 1
             # the hard bound: trimmed here at twice the window, exactly at every flush
-            bound = 2 * (self._window or 0) * max(1, len(table.categories("series")))
-            if self._window is not None and name in self._lod and table.n > bound:
-                self._trim_locked(name)
+            if self._window is not None and name in self._lod:
+                series = max(1, len(table.categories("series")))
+                if table.n > 2 * self._window * series:
+                    self._trim_locked(name)
             self._schedule_locked()
 
     def replace_rows(self, name: str, columns: Mapping[str, Any]) -> None:

@@ -109,3 +109,11 @@ def test_pictures_of_a_big_series_are_decimated_but_exports_keep_every_row(comms
     assert len(picture) <= 4 * 2048
     assert max(r["y"] for r in picture) == 5.0  # the spike is in the picture
     assert len(chart.to_dict()["datasets"]["values"]) == n
+
+
+def test_charts_whose_datasets_have_no_series_still_append(comms):
+    t = nbvis.table(["layer", "params"], [["dense", 10]])
+    t.append([["conv", 20]])
+    b = nbvis.barchart({"a": 1.0})
+    b.append({"b": 2.0})
+    assert t.tables["rows"].n == 2 and b.tables["values"].n == 2
