@@ -167,7 +167,6 @@ class ChartWidget(anywidget.AnyWidget):
         self._flush_interval = flush_interval
         self._lock = threading.RLock()
         self._seq = 0
-        self._sent = {name: 0 for name in self._tables}
         self._replaced: set[str] = set()
         self._timer: threading.Timer | None = None
         self._last_flush = 0.0

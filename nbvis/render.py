@@ -191,9 +191,9 @@ def linechart(
         Keep only the last ``window`` points of each series (kernel and browser), for
         endless streams.
 
-    Millions of points are fine: the browser keeps every point and draws about four
-    per pixel column per series (first, last, min, max), re-decimating on zoom and pan,
-    so extremes always show and zooming in far enough shows every point.
+    Millions of points are fine: the browser keeps every point and draws about two
+    per pixel column per series (each column's min and max), re-decimating on zoom and
+    pan, so extremes always show and zooming in far enough shows every point.
 
     Returns
     -------

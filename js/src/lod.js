@@ -107,17 +107,25 @@ class Indices {
   }
 }
 
-export class LineLod {
-  constructor() {
+/** The series index of the latest table version seen (lines want it sorted by x). */
+class Indexed {
+  constructor(sortByX) {
+    this.sortByX = sortByX;
     this.cache = null; // { table, version, index }
   }
 
   index(table) {
     const c = this.cache;
     if (c && c.table === table && c.version === table.version) return c.index;
-    const index = new SeriesIndex(table, true);
+    const index = new SeriesIndex(table, this.sortByX);
     this.cache = { table, version: table.version, index };
     return index;
+  }
+}
+
+export class LineLod extends Indexed {
+  constructor() {
+    super(true);
   }
 
   /** [min, max] of x over all series, or null without finite x. */
@@ -241,19 +249,11 @@ export class LineLod {
   }
 }
 
-export class PointLod {
+export class PointLod extends Indexed {
   constructor(limit = 50000, cell = 3) {
+    super(false);
     this.limit = limit;
     this.cell = cell;
-    this.cache = null;
-  }
-
-  index(table) {
-    const c = this.cache;
-    if (c && c.table === table && c.version === table.version) return c.index;
-    const index = new SeriesIndex(table, false);
-    this.cache = { table, version: table.version, index };
-    return index;
   }
 
   /**
