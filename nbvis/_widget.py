@@ -183,12 +183,20 @@ class ChartWidget(anywidget.AnyWidget):
     # -- public API --------------------------------------------------------------
 
     def append(self, *args: Any, **kwargs: Any) -> None:
-        """Add data after what the chart shows; the arguments are the chart function's."""
-        self._require_adapter("append").append(self, *args, **kwargs)
+        """Add data after what the chart shows; the arguments are the chart function's.
+
+        Safe to call from several threads at once (e.g. a training thread and the
+        notebook): every call's rows arrive once, in the order the calls took the lock.
+        """
+        adapter = self._require_adapter("append")
+        with self._lock:  # new series names and row offsets depend on what is already there
+            adapter.append(self, *args, **kwargs)
 
     def update(self, *args: Any, **kwargs: Any) -> None:
         """Replace all of the chart's data; the arguments are the chart function's."""
-        self._require_adapter("update").update(self, *args, **kwargs)
+        adapter = self._require_adapter("update")
+        with self._lock:
+            adapter.update(self, *args, **kwargs)
 
     def clear(self) -> None:
         """Remove every row (the spec, and so axis titles and series, stay)."""
