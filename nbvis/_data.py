@@ -438,6 +438,9 @@ def table_rows(headers: Any, values: Any) -> tuple[list[str], list[list[Any]]]:
         msg = f"headers: expected a list of column names (or a DataFrame), got {describe(headers)}"
         raise TypeError(msg)
     names = [h if isinstance(h, str) else _label(h, arg=f"headers[{i}]") for i, h in enumerate(headers)]
+    if not names:
+        msg = "headers: expected at least one column name, got []"
+        raise ValueError(msg)
     if values is None:
         msg = "values: expected a list of rows (lists of cells), got None"
         raise TypeError(msg)

@@ -6,11 +6,14 @@ import difflib
 import math
 from typing import Any
 
+import numpy as np
+
 __all__ = [
     "VEGA_LITE_SCHEMA",
     "VEGA_LITE_VERSION",
     "check_choice",
     "check_domain",
+    "check_font_size",
     "check_size",
     "check_text",
     "color_scale",
@@ -38,17 +41,32 @@ SCHEMES = (
 _ALIASES = {"greyscale": ("greys", True), "grayscale": ("greys", True), "gray": ("greys", True)}
 
 
+#: The largest chart side accepted, in pixels (browsers cap canvases near 32,767).
+MAX_PIXELS = 16_000
+
+
 def check_size(value: Any, *, arg: str) -> int | None:
     """``None`` or a positive whole number of pixels."""
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value):
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
         msg = f"{arg}: expected a whole number of pixels or None, got {value!r}"
         raise TypeError(msg)
-    if value <= 0:
-        msg = f"{arg}: expected a positive number of pixels, got {value!r}"
+    if not math.isfinite(value) or value != int(value) or not 0 < value <= MAX_PIXELS:
+        msg = f"{arg}: expected a whole number of pixels from 1 to {MAX_PIXELS:,} or None, got {value!r}"
         raise ValueError(msg)
     return int(value)
+
+
+def check_font_size(value: Any, *, arg: str = "font_size") -> float:
+    """A font size in pixels: a number from 1 to 200."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        msg = f"{arg}: expected a number of pixels, got {value!r}"
+        raise TypeError(msg)
+    if not 1 <= value <= 200:  # also refuses NaN
+        msg = f"{arg}: expected a font size from 1 to 200 pixels, got {value!r}"
+        raise ValueError(msg)
+    return int(value) if value == int(value) else float(value)
 
 
 def check_text(value: Any, *, arg: str) -> str | None:
@@ -61,6 +79,7 @@ def check_text(value: Any, *, arg: str) -> str | None:
 
 def font_config(font_size: int) -> dict[str, Any]:
     """Vega-Lite config that applies one font size to axes, legends and text."""
+    font_size = check_font_size(font_size)
     return {
         "axis": {"labelFontSize": font_size, "titleFontSize": font_size},
         "legend": {"labelFontSize": font_size, "titleFontSize": font_size},

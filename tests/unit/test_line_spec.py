@@ -69,7 +69,7 @@ def test_width_defaults_to_the_output_area_and_labels_become_axis_titles():
 @pytest.mark.parametrize(
     ("kwargs", "error", "pattern"),
     [
-        ({"width": -5}, ValueError, r"width: expected a positive number of pixels, got -5"),
+        ({"width": -5}, ValueError, r"width: expected a whole number of pixels from 1 to 16,000 or None, got -5"),
         ({"height": "tall"}, TypeError, r"height: expected a whole number of pixels or None, got 'tall'"),
         ({"x_label": 3}, TypeError, r"x_label: expected a string or None, got int"),
         ({"x_type": "time"}, ValueError, r"x_type: expected one of \['quantitative'"),
