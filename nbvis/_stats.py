@@ -31,6 +31,8 @@ def nice_bins(low: float, high: float, max_bins: int) -> np.ndarray:
     >>> nice_bins(-3, 10, 3).tolist()
     [-5.0, 0.0, 5.0, 10.0]
     """
+    if not math.isfinite(high - low):  # near the float limits: equal bins, not nice ones
+        return _equal_bins(low, high, max_bins)
     span = (high - low) or abs(low) or 1.0
     level = math.ceil(math.log10(max_bins))
     step = 10.0 ** (round(math.log10(span)) - level)
@@ -47,8 +49,20 @@ def nice_bins(low: float, high: float, max_bins: int) -> np.ndarray:
     stop = math.ceil(high / step) * step
     if stop <= start:
         stop = start + step
+    if not math.isfinite(stop - start):
+        return _equal_bins(low, high, max_bins)
     count = max(1, round((stop - start) / step))
-    return start + step * np.arange(count + 1)
+    edges = start + step * np.arange(count + 1)
+    return edges if np.all(np.isfinite(edges)) else _equal_bins(low, high, max_bins)
+
+
+def _equal_bins(low: float, high: float, max_bins: int) -> np.ndarray:
+    """``max_bins`` equal bins from ``low`` to ``high``, computed without overflow."""
+    if low == high:
+        return np.array([np.nextafter(low, -np.inf), high])
+    if math.isfinite(high - low):
+        return np.linspace(low, high, max_bins + 1)
+    return 2 * np.linspace(low / 2, high / 2, max_bins + 1)
 
 
 @dataclass(frozen=True)
@@ -99,7 +113,7 @@ def histogram(
         if bins is None:
             edges = nice_bins(low, high, max_bins)
         else:
-            edges = np.linspace(low, high if high > low else low + 1, int(bins) + 1)
+            edges = _equal_bins(low, high, int(bins)) if high > low else np.linspace(low, low + 1, int(bins) + 1)
     counts = _bin_counts(finite, edges)
     return Histogram(edges, counts, stats)
 
@@ -110,7 +124,7 @@ def _bin_counts(finite: np.ndarray, edges: np.ndarray) -> np.ndarray:
     if n <= 0:
         return np.zeros(0)
     steps = np.diff(edges)
-    if np.allclose(steps, steps[0]):  # equal bins: an index per value, then bincount (fast)
+    if math.isfinite(float(edges[-1]) - float(edges[0])) and np.allclose(steps, steps[0]):  # equal bins: an index per value, then bincount (fast)
         index = np.floor((inside - edges[0]) / steps[0]).astype(np.int64)
         # a value a rounding error above an inner edge belongs to the bin the edges say
         index = np.clip(index, 0, n - 1)

@@ -45,6 +45,10 @@ _ALIASES = {"greyscale": ("greys", True), "grayscale": ("greys", True), "gray": 
 MAX_PIXELS = 16_000
 
 
+#: Longest x-axis title, in pixels, of a chart whose width follows its container.
+TITLE_LIMIT = 400
+
+
 def check_size(value: Any, *, arg: str) -> int | None:
     """``None`` or a positive whole number of pixels."""
     if value is None:
@@ -172,13 +176,18 @@ def top_level(width: Any, height: Any, *, default_height: int, font_size: int, b
     """The top of every chart spec: schema, size (width follows the output by default),
     fit-to-size autosizing and the font config; ``band_gaps=False`` makes cells touch."""
     width = check_size(width, arg="width")
+    height = check_size(height, arg="height") or default_height
     config = font_config(font_size)
+    # A long axis title is cut with "…" rather than squeezing the plot to nothing (with
+    # fit autosizing a title longer than its axis takes the plot's room).
+    config["axisX"] = {"titleLimit": width or TITLE_LIMIT}
+    config["axisY"] = {"titleLimit": height}
     if not band_gaps:
         config["scale"] = {"bandPaddingInner": 0, "bandPaddingOuter": 0}
     return {
         "$schema": VEGA_LITE_SCHEMA,
         "width": width if width is not None else "container",
-        "height": check_size(height, arg="height") or default_height,
+        "height": height,
         "autosize": {"type": "fit", "contains": "padding"},
         "config": config,
     }

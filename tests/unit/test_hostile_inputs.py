@@ -26,7 +26,10 @@ from nbvis._widget import ChartWidget
 from .conftest import validator_for_bundled_vega_lite
 
 VALIDATOR = validator_for_bundled_vega_lite()
-pytestmark = pytest.mark.filterwarnings("ignore:Generating overly large repr")  # the 10,000-character labels
+pytestmark = [
+    pytest.mark.filterwarnings("ignore:Generating overly large repr"),  # the 10,000-character labels
+    pytest.mark.filterwarnings("error::RuntimeWarning"),  # numpy overflow inside nbvis: a wrong number
+]
 SETTINGS = settings(max_examples=250, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 
 # -- building blocks -------------------------------------------------------------------
@@ -281,4 +284,16 @@ def test_refused_append_or_update_leaves_the_chart_unchanged(kind, new, op):
     else:
         check_chart(chart)
     finally:
+        chart.close()
+
+
+def test_histogram_of_values_near_the_float_limits_puts_every_value_in_its_bin():
+    values = np.array([1e308, -1e308, 0.0, 1.7e308])
+    for chart in (nbvis.histogram(values), nbvis.histogram(values, bins=4)):
+        bins = chart.tables["bins"]
+        start, end, count = (bins.column(c) for c in ("start", "end", "count"))
+        assert np.all(np.isfinite(start)) and np.all(np.isfinite(end)) and count.sum() == 4
+        for v in values:  # each value lies in a bin that has a count
+            hit = (start <= v) & ((v < end) | ((v == end) & (end == end[-1])))
+            assert count[np.argmax(hit)] >= 1
         chart.close()
