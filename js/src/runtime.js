@@ -484,6 +484,8 @@ export function renderChart({ model, el, store }) {
   // A view whose element left the page (e.g. its output was re-rendered by
   // update_display, which does not dispose the old view) lets go of its Vega view and
   // does no work; it re-embeds from the store if it is ever attached again.
+  // A sleeping view also stops listening to the store and the model, so that nothing
+  // reachable from the model (which lives as long as the kernel's widget) keeps it.
   let sleeping = false;
   function sleepIfDetached() {
     if (container.isConnected) return false;
@@ -492,6 +494,7 @@ export function renderChart({ model, el, store }) {
     result?.finalize();
     result = null;
     debug.view = null;
+    listen(false);
     return true;
   }
 
@@ -695,8 +698,10 @@ export function renderChart({ model, el, store }) {
     result = await vegaEmbed(container, spec, EMBED_OPTIONS);
     if (disposed) {
       result.finalize();
+      result = null;
       return;
     }
+    if (sleepIfDetached()) return; // detached while Vega was parsing
     debug.embeds += 1;
     debug.view = result.view;
     debug.seq = seq;
@@ -787,15 +792,27 @@ export function renderChart({ model, el, store }) {
     debug.seq = seq;
   }
 
-  const unsubscribe = store.subscribe((event) => {
+  const onStore = (event) => {
     if (event.type === "reset") for (const name of event.names) enqueue({ name, op: "replace" });
     else for (const change of event.changes) enqueue(change);
-  });
+  };
   const onSpec = () => schedule(embed);
-  model.on("change:spec", onSpec);
+  let unsubscribe = null;
+  function listen(on) {
+    if (on && !unsubscribe) {
+      unsubscribe = store.subscribe(onStore);
+      model.on("change:spec", onSpec);
+    } else if (!on && unsubscribe) {
+      unsubscribe();
+      unsubscribe = null;
+      model.off("change:spec", onSpec);
+    }
+  }
+  listen(true);
   const resizeObserver = new ResizeObserver(() => {
     if (sleeping && container.isConnected) {
       sleeping = false;
+      listen(true);
       schedule(embed);
     } else if (!sleeping && !container.isConnected) {
       sleepIfDetached();
@@ -809,9 +826,8 @@ export function renderChart({ model, el, store }) {
 
   return () => {
     disposed = true;
-    unsubscribe();
+    listen(false);
     resizeObserver.disconnect();
-    model.off("change:spec", onSpec);
     result?.finalize();
     result = null;
   };

@@ -1,0 +1,92 @@
+"""An endless stream in a real JupyterLab: a million appends with ``window=N`` keep both the
+kernel's memory (RSS) and the browser's JavaScript heap flat, and lose no point in the window.
+
+The figures are printed (run with ``-s``) and recorded in BENCHMARKS.md. The kernel and the
+window are asserted here; the browser heap bound is a separate, strict xfail: the heap still
+grows (~14 MiB over these 900,000 appends, ~8 MiB per cell that re-renders the chart), which
+is an open defect of issue 9, not yet located (it is not retained Vega views).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+WINDOW = 1000
+
+SETUP = f"""
+import gc, json, psutil
+import numpy as np, nbvis
+chart = nbvis.linechart([{{"x": 0, "y": 0.0}}], window={WINDOW})
+chart
+"""
+
+STREAM = """
+def stream(start, stop):
+    for i in range(start, stop):
+        chart.append([{"x": i, "y": float(np.sin(i / 50))}])  # one point per call, as a training loop does
+    chart.flush()
+
+def rss():
+    gc.collect()
+    return psutil.Process().memory_info().rss
+"""
+
+# The browser's copy once it holds point `last`: rows kept, their x range and capacity.
+BROWSER = """(last) => {
+  const el = [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .nbvis-chart')][0];
+  const t = el?.__nbvis?.store?.tables.get('values');
+  if (!t || t.n === 0) return null;
+  const x = t.columns.get('x');
+  const xs = Array.from(x.data.subarray(0, t.n));
+  if (xs[xs.length - 1] !== last) return null;
+  return { n: t.n, first: xs[0], last: xs[xs.length - 1], capacity: x.data.length,
+           consecutive: xs.every((v, i) => i === 0 || v === xs[i - 1] + 1),
+           drawn: el.__nbvis.view.data('values').length };
+}"""
+
+
+def heap(cdp) -> int:
+    """The page's JavaScript heap after a full garbage collection, in bytes."""
+    cdp.send("HeapProfiler.collectGarbage")
+    return int(cdp.send("Runtime.getHeapUsage")["usedSize"])
+
+
+def test_a_million_appends_with_a_window_keep_kernel_memory_flat_and_lose_no_point(lab):
+    stream_a_million(lab, check_heap=False)
+
+
+@pytest.mark.xfail(strict=True, reason="issue 9: the browser heap grows ~14 MiB over 900,000 appends; not located yet")
+def test_a_million_appends_with_a_window_keep_the_browser_heap_flat(lab):
+    stream_a_million(lab, check_heap=True)
+
+
+def stream_a_million(lab, *, check_heap: bool) -> None:
+    lab.server.write_notebook("endless.ipynb", [SETUP, STREAM])
+    lab.open("endless.ipynb")
+    lab.run_all()
+    cdp = lab.page.context.new_cdp_session(lab.page)
+
+    def run_to(start: int, stop: int) -> dict:
+        lab.execute(f"stream({start}, {stop})", timeout=600)
+        lab.page.wait_for_function(BROWSER, arg=stop - 1, timeout=60_000)
+        return lab.page.evaluate(BROWSER, stop - 1)
+
+    run_to(1, 100_001)  # warm up: every buffer and cache at its steady size
+    rss0, heap0 = int(lab.execute("print(rss())")), heap(cdp)
+    view = run_to(100_001, 1_000_001)
+    rss1, heap1 = int(lab.execute("print(rss())")), heap(cdp)
+    kernel = json.loads(lab.execute(
+        "t = chart.tables['values']; print(json.dumps([t.n, int(t.column('x')[0]), int(t.column('x')[-1])]))"))
+
+    print(f"\nendless stream, 900,000 appends after a 100,000 warm-up, window={WINDOW}: "
+          f"kernel RSS {rss0 / 2**20:.1f} -> {rss1 / 2**20:.1f} MiB ({(rss1 - rss0) / 2**20:+.1f}), "
+          f"browser heap {heap0 / 2**20:.1f} -> {heap1 / 2**20:.1f} MiB ({(heap1 - heap0) / 2**20:+.2f})")
+    # no point lost inside the window, none kept outside it: kernel and browser agree
+    assert kernel == [WINDOW, 1_000_001 - WINDOW, 1_000_000]
+    assert view["n"] == WINDOW and view["first"] == 1_000_001 - WINDOW and view["consecutive"]
+    assert view["capacity"] <= 4 * WINDOW and view["drawn"] > 0
+    assert rss1 - rss0 < 16 * 2**20
+    if check_heap:
+        assert heap1 - heap0 < 4 * 2**20
