@@ -495,6 +495,10 @@ export function renderChart({ model, el, store }) {
     result = null;
     debug.view = null;
     listen(false);
+    // The canvas keeps Vega's event handlers, and through them the view and its data:
+    // JupyterLab never disposes a view replaced by update_display (ipywidgets'
+    // renderModel), so the element itself stays reachable from the page.
+    container.replaceChildren();
     return true;
   }
 

