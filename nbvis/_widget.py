@@ -137,7 +137,9 @@ class ChartWidget(anywidget.AnyWidget):
     >>> chart.flush()                                  # send now instead of within 100 ms
     """
 
-    _esm = _CHART_JS
+    # The source, not the Path: for a Path anywidget connects a file-watcher callback that
+    # holds every instance for good (hot reload), so no chart could ever be freed.
+    _esm = _CHART_JS.read_text(encoding="utf-8")
 
     spec = t.Dict().tag(sync=True)
     _data = t.Int(0).tag(sync=True, to_json=_data_to_json)
@@ -459,6 +461,11 @@ class ChartWidget(anywidget.AnyWidget):
         data, metadata = self._bundle_and_metadata()
         display(data, raw=True, metadata=metadata, display_id=self._display_id)
         self._displayed = True
+        shell = _ipython()
+        if shell is not None:  # re-running this cell frees this chart once nothing holds it
+            from ._cells import CellCharts
+
+            CellCharts.of(shell).displayed(self)
 
     def _on_spec_change(self, _change: Any) -> None:
         with self._lock:

@@ -77,6 +77,7 @@ export default {
       model.off("msg:custom", onCustom);
       model.off("change:_data", onState);
       STORES.delete(model.get("_uid"));
+      store.tables = new Map(); // a closed model may stay reachable: let its rows go
     };
   },
 

@@ -834,5 +834,9 @@ export function renderChart({ model, el, store }) {
     resizeObserver.disconnect();
     result?.finalize();
     result = null;
+    // JupyterLab may keep a removed view object reachable (its model's comm stays in the
+    // kernel connection's signals): keep nothing heavy from it.
+    debug.view = null;
+    container.replaceChildren();
   };
 }

@@ -58,7 +58,7 @@ class Inspector(anywidget.AnyWidget):
     Use :func:`nbvis.inspect.inspect` to make one.
     """
 
-    _esm = _INSPECTOR_JS
+    _esm = _INSPECTOR_JS.read_text(encoding="utf-8")  # not the Path: see ChartWidget._esm
 
     layer = t.Unicode("").tag(sync=True)
     image = t.Int(0).tag(sync=True)
