@@ -187,6 +187,31 @@ def static_bundle(chart: ChartWidget) -> dict[str, Any]:
     return {"image/png": base64.b64encode(png).decode("ascii")}
 
 
+def picture_output(chart: ChartWidget) -> dict[str, Any]:
+    """The chart's picture as an output of its own, shown next to the live chart's output.
+
+    The live view hides it (a CSS rule and the chart's id); where there is no live view —
+    a saved notebook reopened after the kernel is gone, without widget state — it is what
+    shows. It is one ``text/html`` (the image inlined), which carries the marker.
+    """
+    try:
+        data = static_bundle(chart)
+    except Exception as exc:  # noqa: BLE001 - a picture must never break the live chart
+        return {"text/plain": f"(no static picture of the chart: {exc})"}
+    if "text/html" in data:
+        inner = data["text/html"]
+    elif "image/svg+xml" in data:
+        svg = base64.b64encode(data["image/svg+xml"].encode("utf-8")).decode("ascii")
+        inner = f'<img alt="chart" src="data:image/svg+xml;base64,{svg}"/>'
+    elif "image/png" in data:
+        inner = f'<img alt="chart" src="data:image/png;base64,{data["image/png"]}"/>'
+    else:
+        return {"text/plain": ""}
+    uid = html.escape(chart._uid, quote=True)
+    return {"text/html": f'<div class="nbvis-static" data-nbvis-uid="{uid}">{inner}</div>',
+            "text/plain": "<nbvis chart picture>"}
+
+
 def _script_json(value: Any) -> str:
     """JSON that is safe inside a <script> element (no "</script>" can end it early)."""
     return json.dumps(value).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

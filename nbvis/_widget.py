@@ -449,17 +449,21 @@ class ChartWidget(anywidget.AnyWidget):
             self._static_dirty = False
         return bundle
 
-    def _bundle_and_metadata(self) -> tuple[dict[str, Any], dict[str, Any]]:
-        bundle = self._repr_mimebundle_()
-        return bundle if isinstance(bundle, tuple) else (bundle, {})
-
     def _ipython_display_(self) -> None:
         from IPython.display import display
 
-        # One display id per chart: the static picture of every displayed copy can be
-        # refreshed once the cell that changed the chart has ended.
-        data, metadata = self._bundle_and_metadata()
-        display(data, raw=True, metadata=metadata, display_id=self._display_id)
+        from ._static import picture_output
+
+        # Two outputs: the live chart, and its picture (hidden while the chart is live,
+        # what shows once the kernel and the widget state are gone). The picture has a
+        # display id of its own, refreshed at the end of a cell that changed the chart:
+        # refreshing the live output would make the front end draw a new view.
+        bundle = anywidget.AnyWidget._repr_mimebundle_(self)  # the widget alone (ours adds the picture)
+        data, metadata = bundle if isinstance(bundle, tuple) else (bundle, {})
+        display(data, raw=True, metadata=metadata)
+        display(picture_output(self), raw=True, display_id=self._display_id)
+        with self._lock:
+            self._static_dirty = False
         self._displayed = True
         shell = _ipython()
         if shell is not None:  # re-running this cell frees this chart once nothing holds it
@@ -501,8 +505,11 @@ class ChartWidget(anywidget.AnyWidget):
         if refresh:
             from IPython.display import update_display
 
-            data, metadata = self._bundle_and_metadata()
-            update_display(data, raw=True, metadata=metadata, display_id=self._display_id)
+            from ._static import picture_output
+
+            update_display(picture_output(self), raw=True, display_id=self._display_id)
+            with self._lock:
+                self._static_dirty = False
 
 
 def _ipython() -> Any:

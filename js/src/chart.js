@@ -83,6 +83,7 @@ export default {
 
   async render({ model, el }) {
     el.classList.add("nbvis-chart");
+    hidePictures(model.get("_uid"));
     const store = STORES.get(model.get("_uid"));
     let runtime;
     try {
@@ -100,3 +101,25 @@ export default {
 // once per page (marimo) share it, so stores are keyed by the widget's own id.
 const STORES = new Map();
 
+
+// Every displayed chart also has an output with its picture, for when no live view can be
+// drawn (a notebook reopened after its kernel is gone). Next to a live view it is hidden:
+// by a CSS rule in JupyterLab and Notebook, and by the chart's id elsewhere.
+const PICTURE_STYLE = "nbvis-picture-style";
+
+function hidePictures(uid) {
+  if (!document.getElementById(PICTURE_STYLE)) {
+    const style = document.createElement("style");
+    style.id = PICTURE_STYLE;
+    style.textContent =
+      ".jp-OutputArea-child:has(.nbvis-chart) + .jp-OutputArea-child:has(.nbvis-static) { display: none; }";
+    document.head.append(style);
+  }
+  const hide = () => {
+    for (const picture of document.querySelectorAll(".nbvis-static[data-nbvis-uid]")) {
+      if (picture.dataset.nbvisUid === uid) picture.style.display = "none";
+    }
+  };
+  hide();
+  setTimeout(hide, 1000); // the picture's output may be drawn after the chart's
+}

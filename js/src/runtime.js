@@ -5,6 +5,9 @@ import * as vega from "vega";
 import vegaEmbed from "vega-embed";
 import { LineLod, PointLod } from "./lod.js";
 
+/** Stale scene items Vega may keep before it cleans its caches (its default: 10,000). */
+const CLEAN_THRESHOLD = 2000;
+
 export { vega, vegaEmbed };
 
 const EMBED_OPTIONS = {
@@ -708,6 +711,9 @@ export function renderChart({ model, el, store }) {
     if (sleepIfDetached()) return; // detached while Vega was parsing
     debug.embeds += 1;
     debug.view = result.view;
+    // Vega caches the scene items of removed rows until 10,000 have gone (then cleans):
+    // an endless stream would keep ~10,000 stale items per mark. Clean sooner.
+    result.view.cleanThreshold = CLEAN_THRESHOLD;
     debug.seq = seq;
     if (lod) {
       for (const channel of ["x", "y"]) {
