@@ -194,10 +194,11 @@ def picture_output(chart: ChartWidget) -> dict[str, Any]:
     a saved notebook reopened after the kernel is gone, without widget state — it is what
     shows. It is one ``text/html`` (the image inlined), which carries the marker.
     """
+    text = repr(chart)
     try:
         data = static_bundle(chart)
     except Exception as exc:  # noqa: BLE001 - a picture must never break the live chart
-        return {"text/plain": f"(no static picture of the chart: {exc})"}
+        return {"text/plain": f"{text}\n(no static picture: {exc})"}
     if "text/html" in data:
         inner = data["text/html"]
     elif "image/svg+xml" in data:
@@ -206,10 +207,9 @@ def picture_output(chart: ChartWidget) -> dict[str, Any]:
     elif "image/png" in data:
         inner = f'<img alt="chart" src="data:image/png;base64,{data["image/png"]}"/>'
     else:
-        return {"text/plain": ""}
+        return {"text/plain": text}
     uid = html.escape(chart._uid, quote=True)
-    return {"text/html": f'<div class="nbvis-static" data-nbvis-uid="{uid}">{inner}</div>',
-            "text/plain": "<nbvis chart picture>"}
+    return {"text/html": f'<div class="nbvis-static" data-nbvis-uid="{uid}">{inner}</div>', "text/plain": text}
 
 
 def _script_json(value: Any) -> str:

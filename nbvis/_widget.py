@@ -11,8 +11,10 @@ binary buffers:
 * at the end of every cell that changed the data, one state update, so that a
   notebook saved with widget state (or executed by nbconvert) holds every row.
 
-Every displayed chart's output also carries a static picture (see :mod:`nbvis._static`),
-refreshed at the end of a cell that changed the chart, for exports without widget state.
+Every displayed chart also leaves its static picture in an output of its own (see
+:func:`nbvis._static.picture_output`), hidden next to the live view and refreshed at the end
+of a cell that changed the chart, for exports and reopened notebooks without widget state.
+A cell that is re-run frees the charts it displayed before (see :mod:`nbvis._cells`).
 
 The Vega libraries (~900 KB) are not part of a chart: every chart references one
 :class:`VegaRuntime` model per kernel, which the browser imports once per page.
@@ -460,7 +462,8 @@ class ChartWidget(anywidget.AnyWidget):
         # refreshing the live output would make the front end draw a new view.
         bundle = anywidget.AnyWidget._repr_mimebundle_(self)  # the widget alone (ours adds the picture)
         data, metadata = bundle if isinstance(bundle, tuple) else (bundle, {})
-        display(data, raw=True, metadata=metadata)
+        # Readers without widgets show the picture output; its text/plain is the repr.
+        display({**data, "text/plain": ""}, raw=True, metadata=metadata)
         display(picture_output(self), raw=True, display_id=self._display_id)
         with self._lock:
             self._static_dirty = False

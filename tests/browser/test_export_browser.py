@@ -3,6 +3,7 @@ charts rendered by the HTML widget manager, offline) and without (static picture
 
 from __future__ import annotations
 
+import base64
 from pathlib import Path
 
 import nbformat
@@ -33,11 +34,13 @@ def test_without_widget_state_every_chart_of_the_example_is_a_picture_or_an_esca
     nb = nbformat.from_dict(executed)
     nb.metadata.pop("widgets", None)
     body, _ = HTMLExporter().from_notebook_node(nb)
-    svgs = body.count('data-mime-type="image/svg+xml"')
+    pictures = body.count('<div class="nbvis-static" data-nbvis-uid=')  # each chart's picture output
+    svgs = body.count('src="data:image/svg+xml;base64,')
     pngs = body.count('src="data:image/png;base64,')
     tables = body.count('class="nbvis-table"')
-    assert svgs + pngs + tables == len(charts), (svgs, pngs, tables, len(charts))
+    assert pictures == svgs + pngs + tables == len(charts), (pictures, svgs, pngs, tables, len(charts))
     assert tables == 1 and "&lt;b&gt;not bold&lt;/b&gt;" in body and "<b>not bold</b>" not in body
+    assert "&lt;nbvis chart" not in body  # the widget outputs' text stays empty: no repr above pictures
     (ARTIFACTS / "export_without_state.html").parent.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / "export_without_state.html").write_text(body)
 
@@ -107,8 +110,10 @@ def test_a_picture_is_refreshed_when_a_later_cell_changes_the_chart():
         "c.update({'second-bar': 2})",
     )]
     NotebookClient(nb, timeout=120, kernel_name="python3").execute()
-    (output,) = nb.cells[0].outputs
-    svg = output["data"]["image/svg+xml"]
+    live, picture = nb.cells[0].outputs
+    assert VIEW in live["data"] and live["data"]["text/plain"] == ""
+    html = picture["data"]["text/html"]
+    svg = base64.b64decode(html.split("data:image/svg+xml;base64,")[1].split('"')[0]).decode()
     assert "second-bar" in svg and "first-bar" not in svg
 
 
