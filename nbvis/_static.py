@@ -13,6 +13,7 @@ import base64
 import copy
 import html
 import json
+import uuid
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -194,22 +195,62 @@ def picture_output(chart: ChartWidget) -> dict[str, Any]:
     a saved notebook reopened after the kernel is gone, without widget state — it is what
     shows. It is one ``text/html`` (the image inlined), which carries the marker.
     """
-    text = repr(chart)
     try:
-        data = static_bundle(chart)
+        return _picture_data(chart, chart_picture_html(chart), chart._uid)
     except Exception as exc:  # noqa: BLE001 - a picture must never break the live chart
-        return {"text/plain": f"{text}\n(no static picture: {exc})"}
+        return {"text/plain": f"{chart!r}\n(no static picture: {exc})"}
+
+
+def chart_picture_html(chart: ChartWidget) -> str | None:
+    """The chart's picture as HTML: an inlined SVG or PNG image, or the escaped table."""
+    data = static_bundle(chart)
     if "text/html" in data:
-        inner = data["text/html"]
-    elif "image/svg+xml" in data:
+        return data["text/html"]
+    if "image/svg+xml" in data:
         svg = base64.b64encode(data["image/svg+xml"].encode("utf-8")).decode("ascii")
-        inner = f'<img alt="chart" src="data:image/svg+xml;base64,{svg}"/>'
-    elif "image/png" in data:
-        inner = f'<img alt="chart" src="data:image/png;base64,{data["image/png"]}"/>'
-    else:
-        return {"text/plain": text}
-    uid = html.escape(chart._uid, quote=True)
-    return {"text/html": f'<div class="nbvis-static" data-nbvis-uid="{uid}">{inner}</div>', "text/plain": text}
+        return f'<img alt="chart" src="data:image/svg+xml;base64,{svg}"/>'
+    if "image/png" in data:
+        return f'<img alt="chart" src="data:image/png;base64,{data["image/png"]}"/>'
+    return None
+
+
+def display_live_and_picture(
+    widget: Any, picture: str | None, *, uid: str | None = None, display_id: str | None = None,
+) -> str:
+    """Display ``widget`` live, then its ``picture`` (HTML) in an output of its own.
+
+    The live output's ``text/plain`` is empty; the picture output carries the repr, so
+    readers without widgets show one picture and no stray text. The picture is wrapped in
+    a ``nbvis-static`` block, hidden next to a live view (see ``js/src/chart.js``). Returns
+    the picture's display id, for :func:`refresh_picture`.
+    """
+    import anywidget
+    import ipywidgets
+    from IPython.display import display
+
+    base = anywidget.AnyWidget if isinstance(widget, anywidget.AnyWidget) else ipywidgets.Widget
+    bundle = base._repr_mimebundle_(widget)
+    data, metadata = bundle if isinstance(bundle, tuple) else (bundle, {})
+    display({**data, "text/plain": ""}, raw=True, metadata=metadata)
+    display_id = display_id or uuid.uuid4().hex
+    display(_picture_data(widget, picture, uid), raw=True, display_id=display_id)
+    return display_id
+
+
+def refresh_picture(display_id: str, widget: Any, picture: str | None, *, uid: str | None = None) -> None:
+    """Replace the picture output shown by :func:`display_live_and_picture`."""
+    from IPython.display import update_display
+
+    update_display(_picture_data(widget, picture, uid), raw=True, display_id=display_id)
+
+
+def _picture_data(widget: Any, picture: str | None, uid: str | None) -> dict[str, Any]:
+    if picture is None:
+        return {"text/plain": repr(widget)}
+    if not picture.startswith('<div class="nbvis-static"'):
+        mark = f' data-nbvis-uid="{html.escape(uid, quote=True)}"' if uid else ""
+        picture = f'<div class="nbvis-static"{mark}>{picture}</div>'
+    return {"text/html": picture, "text/plain": repr(widget)}
 
 
 def _script_json(value: Any) -> str:

@@ -452,19 +452,14 @@ class ChartWidget(anywidget.AnyWidget):
         return bundle
 
     def _ipython_display_(self) -> None:
-        from IPython.display import display
-
-        from ._static import picture_output
+        from ._static import display_live_and_picture, picture_output
 
         # Two outputs: the live chart, and its picture (hidden while the chart is live,
-        # what shows once the kernel and the widget state are gone). The picture has a
-        # display id of its own, refreshed at the end of a cell that changed the chart:
+        # what shows once the kernel and the widget state are gone). The picture has the
+        # chart's display id, refreshed at the end of a cell that changed the chart:
         # refreshing the live output would make the front end draw a new view.
-        bundle = anywidget.AnyWidget._repr_mimebundle_(self)  # the widget alone (ours adds the picture)
-        data, metadata = bundle if isinstance(bundle, tuple) else (bundle, {})
-        # Readers without widgets show the picture output; its text/plain is the repr.
-        display({**data, "text/plain": ""}, raw=True, metadata=metadata)
-        display(picture_output(self), raw=True, display_id=self._display_id)
+        picture = picture_output(self).get("text/html")
+        display_live_and_picture(self, picture, uid=self._uid, display_id=self._display_id)
         with self._lock:
             self._static_dirty = False
         self._displayed = True

@@ -35,6 +35,12 @@ class View(ipywidgets.VBox):
     def __repr__(self) -> str:
         return f"<nbvis {self.title or 'view'}: {len(self.charts)} chart{'s' * (len(self.charts) != 1)}>"
 
+    def _ipython_display_(self) -> None:
+        from .._static import display_live_and_picture
+
+        # the picture in an output of its own: it shows where the live view cannot
+        display_live_and_picture(self, static_html([(self.title, self.charts)]))
+
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         data = super()._repr_mimebundle_(**kwargs)
         picture = static_html([(self.title, self.charts)])

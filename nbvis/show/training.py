@@ -54,10 +54,31 @@ class TrainingView(ipywidgets.VBox):
         super().__init__(children, **kwargs)
         self._plots = plots
         self.final = False
+        self._picture_id: str | None = None
 
     def __repr__(self) -> str:
         charts = len(self._plots.charts)
         return f"<nbvis training charts: {charts} chart{'s' * (charts != 1)}>"
+
+    def _ipython_display_(self) -> None:
+        self.show()
+
+    def show(self) -> None:
+        """Display the live charts, and after them an output for their picture: empty
+        until ``final`` is set and :meth:`refresh_picture` is called (the end of fit)."""
+        from .._static import display_live_and_picture
+
+        self._picture_id = display_live_and_picture(self, self._picture())
+
+    def refresh_picture(self) -> None:
+        """Bring the picture output of every :meth:`show` up to date."""
+        from .._static import refresh_picture
+
+        if self._picture_id is not None:
+            refresh_picture(self._picture_id, self, self._picture())
+
+    def _picture(self) -> str | None:
+        return static_html(self._plots.sections()) if self.final else None
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         data = super()._repr_mimebundle_(**kwargs)
@@ -317,11 +338,13 @@ def _callback_class() -> type:
         def _repr_mimebundle_(self, **kwargs: Any) -> Any:
             return self.plots.widget._repr_mimebundle_(**kwargs)
 
+        def _ipython_display_(self) -> None:
+            self.plots.widget.show()
+
         def on_train_begin(self, logs: Any = None) -> None:
             if self.display and self._handle is None:
-                from IPython.display import display
-
-                self._handle = display(self.plots.widget, display_id=True)
+                self.plots.widget.show()
+                self._handle = self.plots.widget
 
         def on_train_batch_end(self, batch: int, logs: Any = None) -> None:
             self.step += 1
@@ -356,7 +379,7 @@ def _callback_class() -> type:
             # Refresh the output once, so that it also holds pictures of the final curves.
             self.plots.widget.final = True
             if self._handle is not None:
-                self._handle.update(self.plots.widget)
+                self._handle.refresh_picture()  # the live charts are not re-drawn
 
         def _warn_missing(self) -> None:
             if self.plots.metrics is None:

@@ -46,28 +46,32 @@ OUTPUTS = """() => {
 }"""
 
 
+HISTORY = "nbvis.show.history({'loss': [1.0, 0.5, 0.3], 'val_loss': [1.1, 0.7, 0.6]})"
+
+
 def test_after_a_kernel_restart_the_saved_notebook_still_shows_a_picture_of_the_chart(lab):
-    lab.server.write_notebook("restart.ipynb", ["import numpy as np, nbvis", CELL])
+    lab.server.write_notebook("restart.ipynb", ["import numpy as np, nbvis", CELL, HISTORY])
     lab.open("restart.ipynb")
     lab.run_all()
-    lab.wait_rows([15_000])
-    lab.page.wait_for_timeout(1500)  # the picture output is drawn, then hidden by the live view
-    assert lab.page.evaluate(OUTPUTS) == {"live": 1, "pictures": [[0, 0, True]]}
+    lab.wait_rows([15_000, 6])
+    lab.page.wait_for_timeout(1500)  # the picture outputs are drawn, then hidden by the live views
+    assert lab.page.evaluate(OUTPUTS) == {"live": 2, "pictures": [[0, 0, True], [0, 0, True]]}
     lab.save()
     lab.page.evaluate("() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.restart()")
     lab.page.wait_for_function(
         "() => window.jupyterapp.shell.currentWidget.sessionContext.session?.kernel?.status === 'idle'",
         timeout=60_000)
-    assert lab.page.evaluate(OUTPUTS)["live"] == 1  # this page keeps drawing it from the model
+    assert lab.page.evaluate(OUTPUTS)["live"] == 2  # this page keeps drawing them from the models
     lab.server.shutdown_kernels()
     lab.open("restart.ipynb")  # reopened later: a fresh kernel, no widget state saved
     lab.page.wait_for_function(
-        "() => document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .nbvis-static img').length === 1",
+        "() => document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .nbvis-static img').length === 2",
         timeout=30_000)
     lab.page.wait_for_timeout(1000)
     shown = lab.page.evaluate(OUTPUTS)
     assert shown["live"] == 0
-    [(width, height, loaded)] = shown["pictures"]
+    (width, height, loaded), (_, view_height, view_loaded) = shown["pictures"]
     assert loaded and width > 400 and height > 150  # the whole chart, axes and all, as a picture
+    assert view_loaded and view_height > 100  # show.history's panel: a picture of its chart
     # ipywidgets' own complaint about the widget output, whose model is gone (not nbvis's)
     lab.errors[:] = [e for e in lab.errors if "widget model not found" not in e]

@@ -75,8 +75,9 @@ def test_after_fit_the_output_carries_pictures_of_the_final_curves_for_exports_w
             "m.fit(x, y, epochs=2, validation_split=0.25, verbose=0, callbacks=[nbvis.show.fit_callbacks()]);",
         ]
     )
-    (output,) = [o for o in nb.cells[1].outputs if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
-    picture = output["data"]["text/html"]
+    live, after = [o for o in nb.cells[1].outputs if o.get("output_type") == "display_data"]
+    assert "application/vnd.jupyter.widget-view+json" in live["data"] and live["data"]["text/plain"] == ""
+    picture = after["data"]["text/html"]  # the picture output, filled in at the end of fit
     images = re.findall(r'src="data:image/png;base64,([^"]+)"', picture)
     assert len(images) == 4  # batch loss, batch accuracy, epoch loss, epoch accuracy
     assert all(base64.b64decode(i)[:8] == b"\x89PNG\r\n\x1a\n" for i in images)
