@@ -1,7 +1,8 @@
 """Cost of the static picture every chart output carries (vl-convert), per chart kind.
 
 Run: .venv/bin/python bench/static_pictures.py
-Prints, per chart, the time to build its MIME bundle picture and the picture's size, beside
+Prints, per chart, the time to build its picture, the picture's size and the size of the
+picture output a displayed chart leaves (the image inlined in text/html), beside
 the time to build the chart itself (the baseline a user pays anyway), in one process.
 """
 
@@ -12,7 +13,7 @@ import time
 import numpy as np
 
 import nbvis
-from nbvis._static import static_bundle
+from nbvis._static import picture_output, static_bundle
 
 rng = np.random.default_rng(0)
 CASES = {
@@ -30,7 +31,7 @@ CASES = {
 
 def main() -> None:
     static_bundle(nbvis.barchart({"warm": 1}))  # vl-convert's one-time start-up, reported below
-    print(f"{'chart':32s} {'build (s)':>10s} {'picture (s)':>12s} {'ratio':>7s}  picture")
+    print(f"{'chart':32s} {'build (s)':>10s} {'picture (s)':>12s} {'ratio':>7s}  picture, and its output (inlined)")
     for name, make in CASES.items():
         t = time.perf_counter()
         chart = make()
@@ -39,7 +40,9 @@ def main() -> None:
         bundle = static_bundle(chart)
         picture = time.perf_counter() - t
         (kind, data), = bundle.items()
-        print(f"{name:32s} {build:10.3f} {picture:12.3f} {picture / build:7.1f}  {kind} {len(data) / 1024:.0f} KB")
+        output = len(picture_output(chart)["text/html"])
+        print(f"{name:32s} {build:10.3f} {picture:12.3f} {picture / build:7.1f}  {kind} {len(data) / 1024:.0f} KB,"
+              f" output {output / 1024:.0f} KB")
 
 
 if __name__ == "__main__":
