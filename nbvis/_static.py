@@ -13,7 +13,6 @@ import base64
 import copy
 import html
 import json
-import uuid
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -196,7 +195,7 @@ def picture_output(chart: ChartWidget) -> dict[str, Any]:
     shows. It is one ``text/html`` (the image inlined), which carries the marker.
     """
     try:
-        return _picture_data(chart, chart_picture_html(chart), chart._uid)
+        return picture_data(chart, chart_picture_html(chart), uid=chart._uid)
     except Exception as exc:  # noqa: BLE001 - a picture must never break the live chart
         return {"text/plain": f"{chart!r}\n(no static picture: {exc})"}
 
@@ -214,15 +213,23 @@ def chart_picture_html(chart: ChartWidget) -> str | None:
     return None
 
 
-def display_live_and_picture(
-    widget: Any, picture: str | None, *, uid: str | None = None, display_id: str | None = None,
-) -> str:
-    """Display ``widget`` live, then its ``picture`` (HTML) in an output of its own.
+def picture_data(widget: Any, picture: str | None, *, uid: str | None = None) -> dict[str, Any]:
+    """The picture output's MIME data: ``picture`` (HTML) in a ``nbvis-static`` block, which a
+    live view hides (see ``js/src/chart.js``), and the widget's repr as text."""
+    if picture is None:
+        return {"text/plain": repr(widget)}
+    if not picture.startswith('<div class="nbvis-static"'):
+        mark = f' data-nbvis-uid="{html.escape(uid, quote=True)}"' if uid else ""
+        picture = f'<div class="nbvis-static"{mark}>{picture}</div>'
+    return {"text/html": picture, "text/plain": repr(widget)}
+
+
+def display_live_and_picture(widget: Any, picture: Mapping[str, Any], display_id: str) -> None:
+    """Display ``widget`` live, then its ``picture`` (from :func:`picture_data`) as an output
+    of its own with ``display_id``, which ``update_display`` refreshes alone.
 
     The live output's ``text/plain`` is empty; the picture output carries the repr, so
-    readers without widgets show one picture and no stray text. The picture is wrapped in
-    a ``nbvis-static`` block, hidden next to a live view (see ``js/src/chart.js``). Returns
-    the picture's display id, for :func:`refresh_picture`.
+    readers without widgets show one picture and no stray text.
     """
     import anywidget
     import ipywidgets
@@ -232,25 +239,7 @@ def display_live_and_picture(
     bundle = base._repr_mimebundle_(widget)
     data, metadata = bundle if isinstance(bundle, tuple) else (bundle, {})
     display({**data, "text/plain": ""}, raw=True, metadata=metadata)
-    display_id = display_id or uuid.uuid4().hex
-    display(_picture_data(widget, picture, uid), raw=True, display_id=display_id)
-    return display_id
-
-
-def refresh_picture(display_id: str, widget: Any, picture: str | None, *, uid: str | None = None) -> None:
-    """Replace the picture output shown by :func:`display_live_and_picture`."""
-    from IPython.display import update_display
-
-    update_display(_picture_data(widget, picture, uid), raw=True, display_id=display_id)
-
-
-def _picture_data(widget: Any, picture: str | None, uid: str | None) -> dict[str, Any]:
-    if picture is None:
-        return {"text/plain": repr(widget)}
-    if not picture.startswith('<div class="nbvis-static"'):
-        mark = f' data-nbvis-uid="{html.escape(uid, quote=True)}"' if uid else ""
-        picture = f'<div class="nbvis-static"{mark}>{picture}</div>'
-    return {"text/html": picture, "text/plain": repr(widget)}
+    display(dict(picture), raw=True, display_id=display_id)
 
 
 def _script_json(value: Any) -> str:

@@ -458,8 +458,7 @@ class ChartWidget(anywidget.AnyWidget):
         # what shows once the kernel and the widget state are gone). The picture has the
         # chart's display id, refreshed at the end of a cell that changed the chart:
         # refreshing the live output would make the front end draw a new view.
-        picture = picture_output(self).get("text/html")
-        display_live_and_picture(self, picture, uid=self._uid, display_id=self._display_id)
+        display_live_and_picture(self, picture_output(self), self._display_id)
         with self._lock:
             self._static_dirty = False
         self._displayed = True

@@ -43,8 +43,6 @@ _ALIASES = {"greyscale": ("greys", True), "grayscale": ("greys", True), "gray": 
 
 #: The largest chart side accepted, in pixels (browsers cap canvases near 32,767).
 MAX_PIXELS = 16_000
-
-
 #: Longest x-axis title, in pixels, of a chart whose width follows its container.
 TITLE_LIMIT = 400
 

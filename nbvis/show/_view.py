@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from typing import Any
 
@@ -36,10 +37,11 @@ class View(ipywidgets.VBox):
         return f"<nbvis {self.title or 'view'}: {len(self.charts)} chart{'s' * (len(self.charts) != 1)}>"
 
     def _ipython_display_(self) -> None:
-        from .._static import display_live_and_picture
+        from .._static import display_live_and_picture, picture_data
 
         # the picture in an output of its own: it shows where the live view cannot
-        display_live_and_picture(self, static_html([(self.title, self.charts)]))
+        picture = picture_data(self, static_html([(self.title, self.charts)]))
+        display_live_and_picture(self, picture, uuid.uuid4().hex)
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         data = super()._repr_mimebundle_(**kwargs)

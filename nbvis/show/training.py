@@ -14,6 +14,7 @@ import math
 import re
 import threading
 import time
+import uuid
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -54,7 +55,8 @@ class TrainingView(ipywidgets.VBox):
         super().__init__(children, **kwargs)
         self._plots = plots
         self.final = False
-        self._picture_id: str | None = None
+        self._picture_id = uuid.uuid4().hex  # one id: every displayed copy is refreshed
+        self._shown = False
 
     def __repr__(self) -> str:
         charts = len(self._plots.charts)
@@ -68,17 +70,20 @@ class TrainingView(ipywidgets.VBox):
         until ``final`` is set and :meth:`refresh_picture` is called (the end of fit)."""
         from .._static import display_live_and_picture
 
-        self._picture_id = display_live_and_picture(self, self._picture())
+        display_live_and_picture(self, self._picture(), self._picture_id)
+        self._shown = True
 
     def refresh_picture(self) -> None:
         """Bring the picture output of every :meth:`show` up to date."""
-        from .._static import refresh_picture
+        from IPython.display import update_display
 
-        if self._picture_id is not None:
-            refresh_picture(self._picture_id, self, self._picture())
+        if self._shown:
+            update_display(self._picture(), raw=True, display_id=self._picture_id)
 
-    def _picture(self) -> str | None:
-        return static_html(self._plots.sections()) if self.final else None
+    def _picture(self) -> dict[str, Any]:
+        from .._static import picture_data
+
+        return picture_data(self, static_html(self._plots.sections()) if self.final else None)
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         data = super()._repr_mimebundle_(**kwargs)
