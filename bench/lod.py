@@ -202,7 +202,7 @@ def series(n: int) -> np.ndarray:
 
 def state_of(chart) -> tuple[dict, float]:
     """The ``_data`` state the kernel sends on display (buffers as base64), and its time."""
-    chart._overviews.clear()
+    chart._store._overviews.clear()
     t0 = time.perf_counter()
     payload = chart._state_payload()
     seconds = time.perf_counter() - t0

@@ -13,7 +13,7 @@ import time
 import numpy as np
 
 import nbvis
-from nbvis._static import picture_output, static_bundle
+from nbvis.export import static_bundle
 
 rng = np.random.default_rng(0)
 CASES = {
@@ -30,17 +30,17 @@ CASES = {
 
 
 def main() -> None:
-    static_bundle(nbvis.barchart({"warm": 1}))  # vl-convert's one-time start-up, reported below
+    static_bundle(nbvis.barchart({"warm": 1}).snapshot())  # vl-convert's one-time start-up, reported below
     print(f"{'chart':32s} {'build (s)':>10s} {'picture (s)':>12s} {'ratio':>7s}  picture, and its output (inlined)")
     for name, make in CASES.items():
         t = time.perf_counter()
         chart = make()
         build = time.perf_counter() - t
         t = time.perf_counter()
-        bundle = static_bundle(chart)
+        bundle = static_bundle(chart.snapshot())
         picture = time.perf_counter() - t
         (kind, data), = bundle.items()
-        output = len(picture_output(chart)["text/html"])
+        output = len(chart._picture_output()["text/html"])
         print(f"{name:32s} {build:10.3f} {picture:12.3f} {picture / build:7.1f}  {kind} {len(data) / 1024:.0f} KB,"
               f" output {output / 1024:.0f} KB")
 

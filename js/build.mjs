@@ -2,6 +2,7 @@
 // `pip install` through hatch-jupyter-builder):
 //   runtime.js  vega + vega-lite + vega-embed + the chart view code, shipped once per page
 //   chart.js    the small per-chart module (every chart instance carries it)
+//   table.js    the table widget's module (an HTML table, no Vega)
 //   inspector.js  the model inspector's view (canvases, no Vega)
 import * as esbuild from "esbuild";
 
@@ -17,7 +18,8 @@ const common = {
 };
 
 await Promise.all([
-  esbuild.build({ ...common, entryPoints: ["src/runtime.js"], outfile: "../nbvis/static/runtime.js" }),
+  esbuild.build({ ...common, entryPoints: ["src/runtime/index.js"], outfile: "../nbvis/static/runtime.js" }),
+  esbuild.build({ ...common, entryPoints: ["src/table.js"], outfile: "../nbvis/static/table.js" }),
   esbuild.build({ ...common, entryPoints: ["src/chart.js"], outfile: "../nbvis/static/chart.js" }),
   esbuild.build({ ...common, entryPoints: ["src/inspector.js"], outfile: "../nbvis/static/inspector.js" }),
 ]);

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 __all__ = [
     "ChartWidget",
+    "TableWidget",
     "Visor",
     "__version__",
     "barchart",
@@ -30,16 +31,20 @@ __all__ = [
     "table",
 ]
 
-# The widget layer needs the built front end; importing it lazily keeps `import nbvis`
-# fast and lets the pure spec builders (nbvis.charts) work without the bundle.
+# Importing the chart and widget layers lazily keeps `import nbvis` fast (no anywidget,
+# no numpy until a chart is made).
 _CHARTS = ("barchart", "confusion_matrix", "heatmap", "histogram", "image_grid", "linechart", "scatterplot", "table")
-_LAZY = {**dict.fromkeys(_CHARTS, "nbvis.render"), "ChartWidget": "nbvis._widget", "Visor": "nbvis.visor"}
+_LAZY = {
+    **dict.fromkeys(_CHARTS, "nbvis.charts"),
+    "ChartWidget": "nbvis.widgets",
+    "TableWidget": "nbvis.widgets",
+    "Visor": "nbvis.visor",
+}
 _SUBMODULES = ("datasets", "inspect", "metrics", "show")
 
 if TYPE_CHECKING:
     from . import datasets, inspect, metrics, show
-    from ._widget import ChartWidget
-    from .render import (
+    from .charts import (
         barchart,
         confusion_matrix,
         heatmap,
@@ -50,6 +55,7 @@ if TYPE_CHECKING:
         table,
     )
     from .visor import Visor
+    from .widgets import ChartWidget, TableWidget
 
 
 def __getattr__(name: str) -> Any:

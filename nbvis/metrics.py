@@ -4,6 +4,8 @@ Labels and predictions are accepted as class ids ``(N,)``, one-hot or probabilit
 ``(N, classes)`` (reduced with argmax, on purpose and said so here), lists, pandas or
 tensors. Binary scores ``(N,)`` are never rounded silently: pass ``threshold=`` to turn
 them into class ids. Results agree with scikit-learn (tested), which is not needed here.
+Every function returns one type: ``roc_curve``/``pr_curve`` one curve for binary scores,
+``roc_curves``/``pr_curves`` a list of one-vs-rest curves for class scores.
 
 >>> from nbvis import metrics
 >>> metrics.accuracy([0, 1, 2, 2], [[0.9, 0.1, 0], [0.2, 0.7, 0.1], [0, 0.4, 0.6], [0.5, 0.5, 0]])
@@ -21,7 +23,8 @@ from typing import Any
 
 import numpy as np
 
-from ._data import describe, to_numpy
+from ._inputs import to_numpy
+from ._validate import describe
 
 __all__ = [
     "PerClassAccuracy",
@@ -32,7 +35,9 @@ __all__ = [
     "confusion_matrix",
     "per_class_accuracy",
     "pr_curve",
+    "pr_curves",
     "roc_curve",
+    "roc_curves",
 ]
 
 
@@ -276,13 +281,20 @@ class PrCurve:
     label: int | None = None
 
 
-def _curve_inputs(labels: Any, scores: Any, pos_label: Any) -> list[tuple[int | None, np.ndarray, np.ndarray]]:
-    """(class, is-positive, score) per curve: one for binary scores, one per column otherwise."""
+def _curve_inputs(
+    labels: Any, scores: Any, pos_label: Any, *, per_class: bool, name: str
+) -> list[tuple[int | None, np.ndarray, np.ndarray]]:
+    """(class, is-positive, score) per curve: one for binary scores (``per_class=False``),
+    one per column of ``(N, classes)`` scores (``per_class=True``)."""
     s = _array(scores, arg="scores").astype(np.float64)
-    if s.ndim == 2 and s.shape[1] == 1:
+    if s.ndim == 2 and s.shape[1] == 1 and not per_class:
         s = s[:, 0]
-    if s.ndim not in (1, 2):
-        msg = f"scores: expected (N,) binary scores or (N, classes) class scores, got shape {s.shape}"
+    if per_class and s.ndim != 2:
+        msg = f"scores: {name}s() takes (N, classes) class scores, got shape {s.shape}; use {name}() for binary scores"
+        raise ValueError(msg)
+    if not per_class and s.ndim != 1:
+        msg = (f"scores: {name}() takes (N,) binary scores, got shape {s.shape}; "
+               f"use {name}s() for one curve per class")
         raise ValueError(msg)
     if not np.all(np.isfinite(s)):
         msg = "scores: expected finite scores, got NaN or infinity"
@@ -323,37 +335,10 @@ def _counts_at_thresholds(
     return fps, tps, score[last]
 
 
-def _one_or_many(curves: list[Any]) -> Any:
-    return curves[0] if len(curves) == 1 and curves[0].label is None else curves
-
-
-def roc_curve(
-    labels: Any, scores: Any, *, pos_label: Any = 1, sample_weight: Any = None, drop_intermediate: bool = True
-) -> RocCurve | list[RocCurve]:
-    """The ROC curve and its area, for binary scores or one-vs-rest for every class.
-
-    Parameters
-    ----------
-    labels : array-like
-        ``(N,)`` binary labels (``pos_label`` is positive) for ``(N,)`` scores; class ids
-        or one-hot rows for ``(N, classes)`` scores.
-    scores : array-like
-        ``(N,)`` scores of the positive class, or ``(N, classes)`` probabilities/logits.
-    drop_intermediate : bool
-        Leave out points on straight segments (the curve and the area do not change).
-
-    Returns
-    -------
-    RocCurve, or a list of one RocCurve per class for ``(N, classes)`` scores.
-
-    Examples
-    --------
-    >>> c = roc_curve([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])
-    >>> c.auc
-    0.75
-    """
+def _roc(curves: list[tuple[int | None, np.ndarray, np.ndarray]], sample_weight: Any,
+         drop_intermediate: bool) -> list[RocCurve]:
     out = []
-    for label, positive, score in _curve_inputs(labels, scores, pos_label):
+    for label, positive, score in curves:
         w = _weights(sample_weight, score.size)
         fps, tps, thresholds = _counts_at_thresholds(positive, score, w)
         if drop_intermediate and fps.size > 2:
@@ -365,26 +350,58 @@ def roc_curve(
         tpr = tps / tps[-1] if tps[-1] > 0 else np.full(tps.shape, np.nan)
         area = float(np.sum(np.diff(fpr) * (tpr[1:] + tpr[:-1]) / 2)) if fps[-1] > 0 and tps[-1] > 0 else float("nan")
         out.append(RocCurve(fpr, tpr, thresholds, area, label))
-    return _one_or_many(out)
+    return out
 
 
-def pr_curve(
-    labels: Any, scores: Any, *, pos_label: Any = 1, sample_weight: Any = None
-) -> PrCurve | list[PrCurve]:
-    """The precision-recall curve and average precision, binary or one-vs-rest per class.
+def roc_curve(
+    labels: Any, scores: Any, *, pos_label: Any = 1, sample_weight: Any = None, drop_intermediate: bool = True
+) -> RocCurve:
+    """The ROC curve and its area for binary scores (one return type: :class:`RocCurve`;
+    :func:`roc_curves` gives one curve per class).
 
-    Parameters are as for :func:`roc_curve`. Where nothing is predicted positive,
-    precision is taken as 1 (the curve's end point, as in scikit-learn). A class with no
-    positive samples has NaN recall and average precision.
+    Parameters
+    ----------
+    labels : array-like
+        ``(N,)`` binary labels (``pos_label`` is positive).
+    scores : array-like
+        ``(N,)`` (or ``(N, 1)``) scores of the positive class.
+    drop_intermediate : bool
+        Leave out points on straight segments (the curve and the area do not change).
 
     Examples
     --------
-    >>> c = pr_curve([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])
-    >>> round(c.average_precision, 4)
-    0.8333
+    >>> c = roc_curve([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])
+    >>> c.auc
+    0.75
     """
+    curves = _curve_inputs(labels, scores, pos_label, per_class=False, name="roc_curve")
+    return _roc(curves, sample_weight, drop_intermediate)[0]
+
+
+def roc_curves(
+    labels: Any, scores: Any, *, sample_weight: Any = None, drop_intermediate: bool = True
+) -> list[RocCurve]:
+    """One-vs-rest ROC curves, one per class (always a list, ``label`` = class id).
+
+    Parameters
+    ----------
+    labels : array-like
+        ``(N,)`` class ids or ``(N, classes)`` one-hot rows.
+    scores : array-like
+        ``(N, classes)`` probabilities or logits.
+
+    Examples
+    --------
+    >>> [round(c.auc, 2) for c in roc_curves([0, 1, 2], np.eye(3))]
+    [1.0, 1.0, 1.0]
+    """
+    curves = _curve_inputs(labels, scores, 1, per_class=True, name="roc_curve")
+    return _roc(curves, sample_weight, drop_intermediate)
+
+
+def _pr(curves: list[tuple[int | None, np.ndarray, np.ndarray]], sample_weight: Any) -> list[PrCurve]:
     out = []
-    for label, positive, score in _curve_inputs(labels, scores, pos_label):
+    for label, positive, score in curves:
         w = _weights(sample_weight, score.size)
         fps, tps, thresholds = _counts_at_thresholds(positive, score, w)
         predicted = tps + fps
@@ -399,7 +416,30 @@ def pr_curve(
         prevalence = float(tps[-1] / total) if total > 0 else float("nan")
         out.append(PrCurve(np.r_[precision[::-1], 1.0], np.r_[recall[::-1], 0.0], thresholds[::-1], ap,
                            prevalence, label))
-    return _one_or_many(out)
+    return out
+
+
+def pr_curve(labels: Any, scores: Any, *, pos_label: Any = 1, sample_weight: Any = None) -> PrCurve:
+    """The precision-recall curve and average precision for binary scores (one return
+    type: :class:`PrCurve`; :func:`pr_curves` gives one curve per class).
+
+    Parameters are as for :func:`roc_curve`. Where nothing is predicted positive,
+    precision is taken as 1 (the curve's end point, as in scikit-learn). With no
+    positive samples, recall and average precision are NaN.
+
+    Examples
+    --------
+    >>> c = pr_curve([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])
+    >>> round(c.average_precision, 4)
+    0.8333
+    """
+    return _pr(_curve_inputs(labels, scores, pos_label, per_class=False, name="pr_curve"), sample_weight)[0]
+
+
+def pr_curves(labels: Any, scores: Any, *, sample_weight: Any = None) -> list[PrCurve]:
+    """One-vs-rest precision-recall curves, one per class (always a list); parameters
+    as for :func:`roc_curves`."""
+    return _pr(_curve_inputs(labels, scores, 1, per_class=True, name="pr_curve"), sample_weight)
 
 
 def as_per_class(result: Any) -> PerClassAccuracy | None:

@@ -11,7 +11,7 @@ from typing import Any
 
 import ipywidgets
 
-from ._data import describe
+from ._validate import describe
 
 __all__ = ["Surface", "Visor"]
 

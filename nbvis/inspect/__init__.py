@@ -3,13 +3,15 @@
 ``nbvis.inspect(model, images)`` opens the Inspector widget (this module is callable);
 the engine's classes are imported from it: ``from nbvis.inspect import GradCAM``.
 
-Compute only (the inspector widget builds on it). TensorFlow is imported when a method
-is first used, not by ``import nbvis``. Everything runs compiled (``tf.function``), on
-the GPU when TensorFlow sees one; each object reports its ``device``.
+The engine (``Activations``, ``GradCAM``, ``GradCAMPlusPlus``, ``MaximizeActivation``)
+has Captum's shape: configuration in ``__init__``, work in a stateless ``attribute()``
+that returns everything it computed. TensorFlow is imported when a method is first
+used, not by ``import nbvis``. Everything runs compiled (``tf.function``), on the GPU
+when TensorFlow sees one; each result reports its ``device``.
 
 >>> from nbvis.inspect import Activations, GradCAM, list_layers
 >>> [info.path for info in list_layers(model)]          # nested models included
->>> maps = GradCAM(model).attribute(images)             # (N, h, w)
+>>> GradCAM(model).attribute(images).maps               # (N, h, w)
 >>> acts = Activations(model).attribute(images)         # {path: array}, one forward pass
 """
 
@@ -17,11 +19,12 @@ import sys
 import types
 from typing import Any
 
-from ._layers import LayerInfo, list_layers, resolve_layer
+from .._colors import colormap
+from .._layers import LayerInfo, list_layers, resolve_layer
 from ._tf import device_name
 from .activations import Activations
-from .cam import GradCAM, GradCAMPlusPlus, colorize, colormap, normalize, overlay, upsample
-from .maximize import MaxActivation, MaximizeActivation, maximize_activation
+from .cam import CAMResult, GradCAM, GradCAMPlusPlus, colorize, normalize, overlay, upsample
+from .maximize import MaxActivationResult, MaximizeActivation, maximize_activation
 
 
 
@@ -42,10 +45,11 @@ def inspect(model: Any, images: Any, *, labels: Any = None, class_names: Any = N
 
 __all__ = [
     "Activations",
+    "CAMResult",
     "GradCAM",
     "GradCAMPlusPlus",
     "LayerInfo",
-    "MaxActivation",
+    "MaxActivationResult",
     "MaximizeActivation",
     "colorize",
     "colormap",

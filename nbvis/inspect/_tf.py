@@ -6,13 +6,12 @@ from typing import Any
 
 import numpy as np
 
-from ._layers import LayerInfo, _walk, list_layers
+from .._layers import list_layers
 
 __all__ = [
     "FinalActivation",
     "device_name",
     "final_activations",
-    "probe_call_order",
     "require_tf",
     "select_output",
     "to_tensors",
@@ -55,11 +54,6 @@ def to_tensors(x: Any, *, arg: str = "x") -> Any:
     if array.dtype.kind == "f" and array.dtype != np.float32:
         array = array.astype(np.float32)
     return tf.convert_to_tensor(array)
-
-
-def first_rows(x: Any, n: int) -> Any:
-    tf = require_tf()
-    return tf.nest.map_structure(lambda t: t[:n], x)
 
 
 def select_output(model: Any, outputs: Any, output: Any) -> Any:
@@ -136,25 +130,3 @@ class _LinearView:
 def final_activations(model: Any) -> list[FinalActivation]:
     """Leaf layers that apply a softmax or sigmoid (candidates for the model output)."""
     return [FinalActivation(i.layer) for i in list_layers(model) if not i.is_model and FinalActivation.applies_to(i.layer)]
-
-
-def probe_call_order(model: Any, x: Any) -> list[tuple[LayerInfo, tuple[int | None, ...] | None]]:
-    """Run the model once (eagerly, on the first sample) and list leaf layers in call order
-    with the shape of what they returned."""
-    tf = require_tf()
-    from ._layers import tap
-
-    infos = [i for i in _walk(model) if not i.is_model]
-    order: list[tuple[LayerInfo, Any]] = []
-    by_id = {id(i.layer): i for i in infos}
-    record: dict[int, list[Any]] = {}
-
-    def note(layer: Any, _args: Any, _kwargs: Any, output: Any) -> None:
-        flat = tf.nest.flatten(output)
-        shape = tuple(flat[0].shape) if len(flat) == 1 and hasattr(flat[0], "shape") else None
-        dtype = flat[0].dtype if len(flat) == 1 and hasattr(flat[0], "dtype") else None
-        order.append((by_id[id(layer)], (shape, dtype)))
-
-    with tap([i.layer for i in infos], record, note):
-        model(first_rows(x, 1), training=False)
-    return order

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from ._layers import LayerInfo, list_layers, resolve_layer, tap
+from .._layers import LayerInfo, list_layers, resolve_layer, tap
 from ._tf import device_name, require_tf, to_tensors
 
 __all__ = ["Activations"]

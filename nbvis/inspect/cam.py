@@ -7,22 +7,42 @@ are returned raw, at the resolution of the chosen layer; :func:`upsample`,
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal
 
 import numpy as np
 
 from .._colors import colormap
-from ._layers import LayerInfo, resolve_layer, tap
-from ._tf import (
-    device_name,
-    final_activations,
-    probe_call_order,
-    require_tf,
-    select_output,
-    to_tensors,
-)
+from .._inputs import to_uint8
+from .._layers import LayerInfo, probe_call_order, resolve_layer, tap
+from ._tf import device_name, final_activations, require_tf, select_output, to_tensors
 
-__all__ = ["GradCAM", "GradCAMPlusPlus", "colorize", "normalize", "overlay", "upsample"]
+__all__ = ["CAMResult", "GradCAM", "GradCAMPlusPlus", "colorize", "normalize", "overlay", "upsample"]
+
+
+@dataclass(frozen=True)
+class CAMResult:
+    """What :meth:`GradCAM.attribute` computed.
+
+    Attributes
+    ----------
+    maps : np.ndarray
+        ``(N, h, w)`` float32 class activation maps at the layer's resolution, ``>= 0``.
+    targets : np.ndarray
+        ``(N,)`` the class each map explains (the given one, or the top-scoring class).
+    layer : LayerInfo
+        The feature layer the maps come from.
+    scored_on : {"logits", "output"}
+        Whether the class score was taken on the logits under a final softmax/sigmoid.
+    device : str
+        Where it ran (``"GPU:0"`` or ``"CPU:0"``).
+    """
+
+    maps: np.ndarray
+    targets: np.ndarray
+    layer: LayerInfo
+    scored_on: Literal["logits", "output"]
+    device: str
 
 
 def default_cam_layer(model: Any, x: Any) -> LayerInfo:
@@ -68,12 +88,12 @@ class GradCAM:
     Examples
     --------
     >>> cam = GradCAM(model)                  # model: (N, 64, 64, 3) -> (N, 10) softmax
-    >>> maps = cam.attribute(images)          # (N, 16, 16) raw maps, top class of each image
-    >>> maps = cam.attribute(images, target=[3, 1, 4])   # one class per image
-    >>> pictures = overlay(images, upsample(normalize(maps), images.shape[1:3]))
-    """
+    >>> result = cam.attribute(images)        # result.maps: (N, 16, 16), result.targets: (N,)
+    >>> cam.attribute(images, target=[3, 1, 4]).maps      # one class per image
+    >>> pictures = overlay(images, upsample(normalize(result.maps), images.shape[1:3]))
 
-    _method = "gradcam"
+    ``attribute`` keeps nothing on the object: everything it computed is in its result.
+    """
 
     def __init__(
         self,
@@ -89,10 +109,10 @@ class GradCAM:
         self.output = output
         self.logits = logits
         self.call_index = call_index
+        #: The configured feature layer (``None``: found from the model at the first call).
         self.layer: LayerInfo | None = None if layer is None else resolve_layer(model, layer)
         self.device = device_name()
-        #: "logits" or "output": what the last call scored
-        self.scored_on: str | None = None
+        self._default_layer: LayerInfo | None = None  # a property of the model: found once
         self._final = final_activations(model) if logits else []
         self._fn = tf.function(self._compute, reduce_retracing=True)
 
@@ -101,8 +121,17 @@ class GradCAM:
         """How many times the compiled function was traced (switching image or class: none)."""
         return int(self._fn.experimental_get_tracing_count())
 
-    def attribute(self, x: Any, target: Any = None) -> np.ndarray:
-        """Class activation maps, shape ``(N, h, w)`` at the layer's resolution, ``>= 0``.
+    def feature_layer(self, x: Any) -> LayerInfo:
+        """The layer the maps come from: the configured one, or the default for this model."""
+        if self.layer is not None:
+            return self.layer
+        if self._default_layer is None:
+            self._default_layer = default_cam_layer(self.model, to_tensors(x))
+        return self._default_layer
+
+    def attribute(self, x: Any, target: Any = None) -> CAMResult:
+        """Class activation maps (``result.maps``: ``(N, h, w)`` at the layer's
+        resolution, ``>= 0``) and the classes they explain (``result.targets``).
 
         Parameters
         ----------
@@ -116,22 +145,21 @@ class GradCAM:
         inputs = to_tensors(x)
         n = int(tf.nest.flatten(inputs)[0].shape[0])
         targets = _targets(target, n)
-        if self.layer is None:
-            self.layer = default_cam_layer(self.model, inputs)
-        cams, scores, chosen, scored = self._fn(inputs, tf.constant(targets, tf.int32))
+        layer = self.feature_layer(inputs)
+        cams, scores, chosen, scored = self._fn(inputs, tf.constant(targets, tf.int32), layer.path)
         n_classes = int(scores.shape[-1])
         if targets.size and targets.max() >= n_classes:
             msg = f"target: class {int(targets.max())} is out of range for {n_classes} classes"
             raise ValueError(msg)
-        self.scored_on = "logits" if bool(scored) else "output"
-        self.last_targets = chosen.numpy()
-        return cams.numpy()
+        return CAMResult(cams.numpy(), chosen.numpy(), layer, "logits" if bool(scored) else "output", self.device)
 
     # -- compiled part -------------------------------------------------------------
 
-    def _compute(self, x: Any, target: Any) -> tuple[Any, Any, Any, Any]:
+    def _compute(self, x: Any, target: Any, path: str) -> tuple[Any, Any, Any, Any]:
+        # ``path`` is a Python value: one trace per feature layer, none per image or class
         tf = require_tf()
-        layer = self.layer.layer
+        info = resolve_layer(self.model, path)
+        layer = info.layer
         record: dict[int, list[Any]] = {}
         squashed: list[tuple[Any, Any]] = []
         finals = {id(f.layer): f for f in self._final}
@@ -149,7 +177,7 @@ class GradCAM:
                 outputs = self.model(x, training=False)
             calls = record.get(id(layer), [])
             if not calls:
-                msg = f"layer: {self.layer.path!r} is not used when the model computes its output"
+                msg = f"layer: {info.path!r} is not used when the model computes its output"
                 raise ValueError(msg)
             features = tf.nest.flatten(calls[self.call_index])[0]
             out = select_output(self.model, outputs, self.output)
@@ -163,7 +191,7 @@ class GradCAM:
             score = tf.gather(z, safe, batch_dims=1)
         grads = tape.gradient(score, features)
         if grads is None:
-            msg = f"layer: the score does not depend on {self.layer.path!r}"
+            msg = f"layer: the score does not depend on {info.path!r}"
             raise ValueError(msg)
         a = tf.cast(features, tf.float32)
         g = tf.cast(grads, tf.float32)
@@ -178,8 +206,6 @@ class GradCAM:
 
 class GradCAMPlusPlus(GradCAM):
     """Grad-CAM++ (Chattopadhyay et al. 2018): pixel-weighted gradients; same API as GradCAM."""
-
-    _method = "gradcam++"
 
     @staticmethod
     def _weights(a: Any, g: Any) -> Any:
@@ -240,11 +266,9 @@ def colorize(maps: Any, cmap: str = "jet") -> np.ndarray:
 def overlay(images: Any, maps: Any, alpha: float = 0.45, cmap: str = "jet") -> np.ndarray:
     """Blend colourised maps (in [0, 1], same height and width) over images; uint8 RGB.
 
-    Images may be uint8 or float in [0, 1], with 1 or 3 channels.
+    Images may be uint8 or floats (see :func:`nbvis._inputs.to_uint8`), with 1 or 3 channels.
     """
-    images = np.asarray(images)
-    if images.dtype != np.uint8:
-        images = (np.clip(images.astype(np.float32), 0.0, 1.0) * 255).round().astype(np.uint8)
+    images = to_uint8(images)
     if images.ndim == 3:
         images = images[..., None]
     if images.shape[-1] == 1:

@@ -8,14 +8,14 @@ from typing import Any
 
 import numpy as np
 
-from ._layers import EarlyExit, LayerInfo, resolve_layer, tap
+from .._layers import EarlyExit, LayerInfo, resolve_layer, tap
 from ._tf import device_name, require_tf
 
-__all__ = ["MaxActivation", "MaximizeActivation", "maximize_activation"]
+__all__ = ["MaxActivationResult", "MaximizeActivation", "maximize_activation"]
 
 
 @dataclass(frozen=True)
-class MaxActivation:
+class MaxActivationResult:
     """Result of :meth:`MaximizeActivation.attribute`.
 
     Attributes
@@ -125,7 +125,7 @@ class MaximizeActivation:
         scales: Sequence[float] = (0.95, 0.975, 1.0, 1.025, 1.05),
         progress: Callable[[int, int], None] | None = None,
         progress_every: int = 8,
-    ) -> MaxActivation:
+    ) -> MaxActivationResult:
         """Optimise one input per filter.
 
         Parameters
@@ -177,7 +177,7 @@ class MaximizeActivation:
             x, act = self._step(x, f, tf.constant([seed, i], tf.int32), lr, bounds, scale_table, jitter_t)
             if progress is not None and ((i + 1) % progress_every == 0 or i + 1 == steps):
                 progress(i + 1, steps)
-        return MaxActivation(x.numpy(), chosen.astype(np.int64), act.numpy(), self.device)
+        return MaxActivationResult(x.numpy(), chosen.astype(np.int64), act.numpy(), self.device)
 
     # -- compiled step ---------------------------------------------------------------
 
@@ -214,7 +214,7 @@ class MaximizeActivation:
         return x, act
 
 
-def maximize_activation(model: Any, layer: Any, filters: Any, **kwargs: Any) -> MaxActivation:
+def maximize_activation(model: Any, layer: Any, filters: Any, **kwargs: Any) -> MaxActivationResult:
     """Shortcut for ``MaximizeActivation(model, layer).attribute(filters, **kwargs)``.
 
     ``input_shape`` goes to the constructor; every other keyword to

@@ -9,39 +9,34 @@ from __future__ import annotations
 import time
 import traceback
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import anywidget
 import numpy as np
 import traitlets as t
 
-from .._widget import _static_file
-from ._layers import list_layers, resolve_layer
+from .._inputs import to_uint8
+from ..widgets import Module
+from .._layers import list_layers, resolve_layer
 from .activations import Activations
 from .cam import GradCAM, colorize, normalize, upsample
 from .maximize import MaximizeActivation
 
 __all__ = ["Inspector", "inspect"]
 
-_INSPECTOR_JS: Path = _static_file("inspector.js")
 _THUMB = 64
 _MAX_TILES = 64  # feature maps per page
 _TILE = 48  # pixels per feature-map tile side
 
 
 def _as_uint8_images(images: np.ndarray) -> np.ndarray:
-    """(N, H, W, 3) uint8 for display: floats are scaled from their own range."""
+    """(N, H, W, 3) uint8 for display (pixels by :func:`nbvis._inputs.to_uint8`)."""
     x = np.asarray(images)
     if x.ndim == 3:
         x = x[..., None]
     if x.shape[-1] == 1:
         x = np.repeat(x, 3, axis=-1)
-    if x.dtype == np.uint8:
-        return x[..., :3]
-    x = x[..., :3].astype(np.float32)
-    low, high = float(np.nanmin(x)), float(np.nanmax(x))
-    return np.round(255 * (x - low) / max(high - low, 1e-12)).astype(np.uint8)
+    return to_uint8(x[..., :3])
 
 
 def _resize_nearest(img: np.ndarray, size: int) -> np.ndarray:
@@ -58,7 +53,7 @@ class Inspector(anywidget.AnyWidget):
     Use :func:`nbvis.inspect.inspect` to make one.
     """
 
-    _esm = _INSPECTOR_JS.read_text(encoding="utf-8")  # not the Path: see ChartWidget._esm
+    _esm = Module("inspector.js")
 
     layer = t.Unicode("").tag(sync=True)
     image = t.Int(0).tag(sync=True)
@@ -201,12 +196,12 @@ class Inspector(anywidget.AnyWidget):
         def work() -> dict[str, Any]:
             img = self.images[self.image : self.image + 1]
             target = None if self.target < 0 else [self.target]
-            raw = self._cam_engine.attribute(img, target=target)
-            heat = normalize(upsample(raw, img.shape[1:3]))[0]
+            result = self._cam_engine.attribute(img, target=target)
+            heat = normalize(upsample(result.maps, img.shape[1:3]))[0]
             hot = np.unravel_index(int(np.argmax(heat)), heat.shape)
             rgb = colorize(heat, self.cmap)
-            return {"image": self.image, "target": int(self._cam_engine.last_targets[0]),
-                    "layer": self._cam_engine.layer.path, "h": heat.shape[0], "w": heat.shape[1],
+            return {"image": self.image, "target": int(result.targets[0]),
+                    "layer": result.layer.path, "h": heat.shape[0], "w": heat.shape[1],
                     "hot": [int(hot[0]), int(hot[1])], "data": memoryview(np.ascontiguousarray(rgb))}
 
         cam = self._timed("Grad-CAM", work)

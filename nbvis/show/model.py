@@ -10,11 +10,12 @@ from typing import Any
 
 import numpy as np
 
-from .._data import describe, to_numpy
+from .._validate import describe
+from .._inputs import to_numpy
 from .._stats import format_number, value_stats
-from ..inspect._layers import list_layers
-from ..render import histogram_choice, table, tree_table
-from ._view import View
+from .._layers import list_layers
+from ..charts import histogram_choice, table, tree_table
+from ..widgets import View
 
 __all__ = ["layer", "model_summary"]
 

@@ -13,10 +13,10 @@ from typing import Any
 import numpy as np
 
 from .. import metrics
-from .._widget import ChartWidget
-from ..charts._common import text_list
-from ..render import confusion_matrix as confusion_chart
-from ..render import linechart, table
+from .._validate import text_list
+from ..charts import confusion_matrix as confusion_chart
+from ..charts import linechart, table
+from ..widgets import ChartWidget, TableWidget
 
 __all__ = ["confusion_matrix", "per_class_accuracy", "pr_curve", "roc_curve"]
 
@@ -39,7 +39,7 @@ def _names(class_names: Sequence[Any] | None, count: int) -> list[str]:
 def per_class_accuracy(
     labels: Any, predictions: Any = None, *, class_names: Sequence[Any] | None = None,
     num_classes: int | None = None, threshold: float | None = None,
-) -> ChartWidget:
+) -> TableWidget:
     """A table of each class's accuracy (its recall) and number of samples.
 
     Parameters
@@ -127,6 +127,12 @@ def _curve_chart(
                      y_axis_domain=[0, 1], series_colors=colors, width=width, height=height)
 
 
+def _binary(scores: Any) -> bool:
+    """Whether scores are one column (binary: one curve) rather than one per class."""
+    shape = tuple(getattr(scores, "shape", None) or np.shape(scores))
+    return len(shape) == 1 or (len(shape) == 2 and shape[1] == 1)
+
+
 def roc_curve(
     labels: Any, scores: Any, *, class_names: Sequence[Any] | None = None, pos_label: Any = 1,
     sample_weight: Any = None, width: int | None = None, height: int | None = 300,
@@ -147,7 +153,9 @@ def roc_curve(
     --------
     >>> nbvis.show.roc_curve(y_test, model.predict(x_test), class_names=names)
     """
-    curves = metrics.roc_curve(labels, scores, pos_label=pos_label, sample_weight=sample_weight)
+    curves: metrics.RocCurve | list[metrics.RocCurve] = (
+        metrics.roc_curve(labels, scores, pos_label=pos_label, sample_weight=sample_weight) if _binary(scores)
+        else metrics.roc_curves(labels, scores, sample_weight=sample_weight))
     return _curve_chart(curves, class_names, what="ROC curve", binary_name="ROC", score="auc",
                         points=lambda c: (c.fpr, c.tpr), chance=[[0, 0], [1, 1]],
                         x_label="false positive rate", y_label="true positive rate", width=width, height=height)
@@ -166,7 +174,9 @@ def pr_curve(
     --------
     >>> nbvis.show.pr_curve(y_test, model.predict(x_test), class_names=names)
     """
-    curves = metrics.pr_curve(labels, scores, pos_label=pos_label, sample_weight=sample_weight)
+    curves: metrics.PrCurve | list[metrics.PrCurve] = (
+        metrics.pr_curve(labels, scores, pos_label=pos_label, sample_weight=sample_weight) if _binary(scores)
+        else metrics.pr_curves(labels, scores, sample_weight=sample_weight))
     chance = None
     if not isinstance(curves, list):
         chance = [[0, curves.prevalence], [1, curves.prevalence]]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._widget import ChartWidget
-from ..render import histogram
+from ..charts import histogram
+from ..widgets import ChartWidget
 
 __all__ = ["values_distribution"]
 

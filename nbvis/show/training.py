@@ -1,9 +1,10 @@
 """Live training plots: ``fit_callbacks`` (a Keras callback) and ``history``.
 
-The batch hook only appends the logs Keras already computed to a list. Every 100 ms per
-chart (so about 10 messages a second for all of them), at every epoch end and at the
-end of training, the rows go to the charts as one binary message per chart.
-Nothing waits for the browser.
+The batch hook only appends the logs Keras already computed to a list. About ten times
+a second for all the charts together (one push every ``charts / 10`` seconds), at every
+epoch end and at the end of training, the rows go to the charts as one binary message
+per chart. Nothing waits for the browser. ``window=N`` bounds the batch charts by the
+charts' own window (kernel and browser trim alike; nothing is re-sent).
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ import math
 import re
 import threading
 import time
-import uuid
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -22,9 +22,9 @@ from typing import Any
 import ipywidgets
 import numpy as np
 
-from .._static import static_html
-from .._widget import ChartWidget, VegaRuntime
-from ..render import line_widget
+from .._validate import check_smoothing, check_window
+from ..charts import line_widget
+from ..widgets import ChartWidget, LiveWidget, PictureBox, VegaRuntime
 
 __all__ = ["TrainingPlots", "TrainingView", "fit_callbacks", "history"]
 
@@ -46,7 +46,7 @@ def is_bounded(names: Iterable[str]) -> bool:
     return bool(names) and all(_BOUNDED.search(n) for n in names)
 
 
-class TrainingView(ipywidgets.VBox):
+class TrainingView(PictureBox):
     """The box of training charts. Once ``final`` is set, its output also carries a static
     picture of every chart (``text/html`` with PNG images), which is what nbconvert,
     GitHub and nbviewer show when the notebook was saved without widget state."""
@@ -55,43 +55,14 @@ class TrainingView(ipywidgets.VBox):
         super().__init__(children, **kwargs)
         self._plots = plots
         self.final = False
-        self._picture_id = uuid.uuid4().hex  # one id: every displayed copy is refreshed
-        self._shown = False
 
     def __repr__(self) -> str:
         charts = len(self._plots.charts)
         return f"<nbvis training charts: {charts} chart{'s' * (charts != 1)}>"
 
-    def _ipython_display_(self) -> None:
-        self.show()
-
-    def show(self) -> None:
-        """Display the live charts, and after them an output for their picture: empty
-        until ``final`` is set and :meth:`refresh_picture` is called (the end of fit)."""
-        from .._static import display_live_and_picture
-
-        display_live_and_picture(self, self._picture(), self._picture_id)
-        self._shown = True
-
-    def refresh_picture(self) -> None:
-        """Bring the picture output of every :meth:`show` up to date."""
-        from IPython.display import update_display
-
-        if self._shown:
-            update_display(self._picture(), raw=True, display_id=self._picture_id)
-
-    def _picture(self) -> dict[str, Any]:
-        from .._static import picture_data
-
-        return picture_data(self, static_html(self._plots.sections()) if self.final else None)
-
-    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        data = super()._repr_mimebundle_(**kwargs)
-        if self.final:
-            picture = static_html(self._plots.sections())
-            if picture:
-                data["text/html"] = picture
-        return data
+    def picture_sections(self) -> list[tuple[str, list[LiveWidget]]] | None:
+        """The charts per section once ``final`` is set (the end of fit); before, none."""
+        return [(title, list(charts)) for title, charts in self._plots.sections()] if self.final else None
 
 
 class TrainingPlots:
@@ -169,8 +140,6 @@ class TrainingPlots:
             chart = self._chart(kind, group, list(series))
             chart.append(series)
             self._flag_non_finite(kind, group, chart, series)
-            if self.window is not None and kind == "batch":
-                self._trim(chart)
 
     def _chart(self, kind: str, group: str, names: list[str]) -> ChartWidget:
         key = (kind, group)
@@ -184,26 +153,13 @@ class TrainingPlots:
                 x_label=_KINDS[kind], y_label=group, height=self.height,
                 y_axis_domain=[0, 1] if bounded else None, zoom_to_fit=not bounded,
                 smoothing=self.smoothing if kind == "batch" else None, events=True,
+                window=self.window if kind == "batch" else None,
             )
             chart.layout = ipywidgets.Layout(flex="1 1 420px", min_width="320px")
             self.charts[key] = chart
             grid = self._grids[kind]
             grid.children = (*grid.children, chart)
         return chart
-
-    def _trim(self, chart: ChartWidget) -> None:
-        """Keep the last ``window`` points of each series (kernel and browser alike)."""
-        table = chart.tables["values"]
-        names = table.categories("series")
-        if table.n <= self.window * len(names):
-            return
-        codes, x, y = table.column("series"), table.column("x"), table.column("y")
-        kept = {}
-        for code, name in enumerate(names):
-            rows = np.flatnonzero(codes == code)[-self.window :]
-            kept[name] = np.column_stack([x[rows], y[rows]])
-        if any(len(v) for v in kept.values()) and sum(len(v) for v in kept.values()) < table.n:
-            chart.update(kept)
 
     def _flag_non_finite(self, kind: str, group: str, chart: ChartWidget, series: Mapping[str, np.ndarray]) -> None:
         for name, xy in series.items():
@@ -227,12 +183,10 @@ class TrainingPlots:
             chart.flush()
 
 
-def _validate(
+def _check_options(
     metrics: Any, callbacks: Any, every_n_batches: Any, smoothing: Any, window: Any = None
 ) -> tuple[list[str] | None, list[str]]:
-    if window is not None and (isinstance(window, bool) or not isinstance(window, int) or window < 2):
-        msg = f"window: expected an int >= 2 (points kept per series) or None, got {window!r}"
-        raise ValueError(msg)
+    check_window(window)
     if metrics is not None:
         if isinstance(metrics, str):
             metrics = [metrics]
@@ -250,9 +204,7 @@ def _validate(
     if isinstance(every_n_batches, bool) or not isinstance(every_n_batches, int) or every_n_batches < 1:
         msg = f"every_n_batches: expected a positive int, got {every_n_batches!r}"
         raise ValueError(msg)
-    if smoothing is not None and (isinstance(smoothing, bool) or not isinstance(smoothing, (int, float)) or not 0 <= smoothing < 1):
-        msg = f"smoothing: expected a weight in [0, 1) or None, got {smoothing!r}"
-        raise ValueError(msg)
+    check_smoothing(smoothing)
     return metrics, list(dict.fromkeys(kinds))
 
 
@@ -302,7 +254,7 @@ def fit_callbacks(
     >>> model.fit(x, y, epochs=10, validation_split=0.2,
     ...           callbacks=[cb, keras.callbacks.EarlyStopping(patience=2)])
     """
-    metrics, kinds = _validate(metrics, callbacks, every_n_batches, smoothing, window)
+    metrics, kinds = _check_options(metrics, callbacks, every_n_batches, smoothing, window)
     plots = TrainingPlots(kinds, metrics=metrics, zoom_to_fit_accuracy=zoom_to_fit_accuracy,
                           smoothing=smoothing, height=height, window=window)
     return _callback_class()(plots, kinds, every_n_batches, display)
@@ -444,7 +396,7 @@ def history(
     >>> nbvis.show.history(h)
     """
     rows = _history_rows(history)
-    metrics, _ = _validate(metrics, ("epoch",), 1, None)
+    metrics, _ = _check_options(metrics, ("epoch",), 1, None)
     plots = TrainingPlots(("epoch",), metrics=metrics, zoom_to_fit_accuracy=zoom_to_fit_accuracy,
                           smoothing=None, height=height)
     plots.add("epoch", list(range(1, len(rows) + 1)), rows)

@@ -100,7 +100,7 @@ def test_clicking_through_layers_images_classes_and_filters_agrees_with_the_engi
     lut = json.loads(lab.execute("import json; print(json.dumps(colormap('jet').tolist()))"))
     hot = lab.page.evaluate(HOTTEST_HEAT, lut)
     expected = json.loads(lab.execute(
-        "cam = GradCAM(model).attribute(test.images[3:4], target=[w.target])\n"
+        "cam = GradCAM(model).attribute(test.images[3:4], target=[w.target]).maps\n"
         "heat = normalize(upsample(cam, (64, 64)))[0]\n"
         "print(json.dumps([int(v) for v in np.unravel_index(np.argmax(heat), heat.shape)]))"))
     assert abs(hot[0] - expected[0]) <= 2 and abs(hot[1] - expected[1]) <= 2, (hot, expected)

@@ -4,7 +4,7 @@ browser; after a kernel restart the output still shows the chart, as a picture."
 from __future__ import annotations
 
 CELL = "c = nbvis.linechart(np.random.default_rng(0).random(15_000), x_label='step', y_label='loss')\nc"
-LIVE = ("import ipywidgets\nfrom nbvis._widget import ChartWidget\n"
+LIVE = ("import ipywidgets\nfrom nbvis.widgets import ChartWidget\n"
         "print(sum(isinstance(w, ChartWidget) for w in ipywidgets.widgets.widget._instances.values()))")
 
 

@@ -111,7 +111,7 @@ def test_values_distribution_and_quality_views_show_the_numbers_of_nbvis_metrics
     ], count=5)
     aucs, ap, accuracy, counts = json.loads(lab.execute(
         "import json; from nbvis import metrics; print(json.dumps(["
-        "[c.auc for c in metrics.roc_curve(y, s)], metrics.pr_curve(y == 1, s[:, 1]).average_precision, "
+        "[c.auc for c in metrics.roc_curves(y, s)], metrics.pr_curve(y == 1, s[:, 1]).average_precision, "
         "metrics.per_class_accuracy(y, s).accuracy.tolist(), metrics.confusion_matrix(y, s).tolist()]))"))
 
     hist = read(lab, 0, "bins")

@@ -44,7 +44,7 @@ def test_maps_equal_a_float64_reference_at_cam_resolution(method):
     model = models.functional()
     x = models.images(6, seed=3)
     target = np.array([0, 1, 2, 2, 1, 0])
-    ours = method(model, "c2").attribute(x, target=target)
+    ours = method(model, "c2").attribute(x, target=target).maps
     ref = reference_cams(model, x, target, plus_plus=method is GradCAMPlusPlus)
     assert ours.shape == ref.shape == (6, 16, 16)
     scale = np.abs(ref).max(axis=(1, 2), keepdims=True)
@@ -56,9 +56,9 @@ def test_a_sample_map_does_not_depend_on_its_batch_mates():
     model = models.functional()
     x = models.images(16, seed=5)
     cam = GradCAM(model)
-    batch = cam.attribute(x)
+    batch = cam.attribute(x).maps
     for i in (0, 7, 15):
-        alone = cam.attribute(x[i : i + 1])[0]
+        alone = cam.attribute(x[i : i + 1]).maps[0]
         assert np.abs(alone - batch[i]).max() <= 1e-5 * max(np.abs(batch[i]).max(), 1e-12)
 
 
@@ -96,16 +96,23 @@ def test_switching_image_or_class_does_not_retrace():
 def test_default_target_is_each_samples_top_class():
     model = models.functional()
     x = models.images(8, seed=2)
-    cam = GradCAM(model)
-    cam.attribute(x)
-    np.testing.assert_array_equal(cam.last_targets, model.predict(x, verbose=0).argmax(-1))
+    result = GradCAM(model).attribute(x)
+    np.testing.assert_array_equal(result.targets, model.predict(x, verbose=0).argmax(-1))
 
 
 def test_probability_score_is_available_when_asked_for():
     model = models.functional()
-    cam = GradCAM(model, logits=False)
-    cam.attribute(models.images())
-    assert cam.scored_on == "output"
+    assert GradCAM(model, logits=False).attribute(models.images()).scored_on == "output"
+
+
+def test_attribute_keeps_no_state_on_the_object_and_returns_what_it_computed():
+    model = models.functional()
+    cam = GradCAM(model, "c2")
+    before = {k: v for k, v in vars(cam).items() if k != "_fn"}
+    result = cam.attribute(models.images(4, seed=3), target=[0, 1, 2, 0])
+    assert {k: v for k, v in vars(cam).items() if k != "_fn"} == before
+    assert result.layer.path == "c2" and result.targets.tolist() == [0, 1, 2, 0]
+    assert result.maps.shape[0] == 4 and result.device in ("CPU:0", "GPU:0")
 
 
 @pytest.mark.parametrize(

@@ -43,15 +43,16 @@ def test_gradcam_works_and_is_batch_invariant_on_every_model_shape(name):
     before = weights_digest(model)
     x = inputs_for(name)
     cam = GradCAM(model, output=output)
-    maps = cam.attribute(x)
-    assert cam.layer.path == default_layer
+    result = cam.attribute(x)
+    maps = result.maps
+    assert result.layer.path == default_layer
     assert maps.shape == (4, size, size)
     assert np.isfinite(maps).all() and (maps >= 0).all()
-    assert cam.scored_on == "logits"  # the softmax was bypassed without touching the model
-    alone = cam.attribute(rows(x, slice(2, 3)))
+    assert result.scored_on == "logits"  # the softmax was bypassed without touching the model
+    alone = cam.attribute(rows(x, slice(2, 3))).maps
     scale = max(float(np.abs(maps[2]).max()), 1e-12)
     assert np.abs(alone[0] - maps[2]).max() <= 1e-5 * scale
-    assert GradCAMPlusPlus(model, output=output).attribute(x).shape == maps.shape
+    assert GradCAMPlusPlus(model, output=output).attribute(x).maps.shape == maps.shape
     for a, b in zip(before, weights_digest(model)):
         np.testing.assert_array_equal(a, b)
     assert all("call" not in info.layer.__dict__ for info in list_layers(model))
@@ -80,8 +81,7 @@ def test_multi_output_scores_the_chosen_output_and_explains_the_choice():
     with pytest.raises(ValueError, match="output: the model has 2 outputs"):
         GradCAM(model).attribute(x)
     box = GradCAM(model, output=1)
-    box.attribute(x, target=2)
-    assert box.scored_on == "output"  # a linear head has no squashing to bypass
+    assert box.attribute(x, target=2).scored_on == "output"  # a linear head has no squashing to bypass
     with pytest.raises(ValueError, match="no output named 'nope'"):
         GradCAM(model, output="nope").attribute(x)
 
@@ -89,8 +89,8 @@ def test_multi_output_scores_the_chosen_output_and_explains_the_choice():
 def test_shared_layer_call_index_picks_which_call_to_explain():
     model = models.shared_layer()
     x = models.images()
-    first = GradCAM(model, "shared", call_index=0).attribute(x)
-    last = GradCAM(model, "shared", call_index=-1).attribute(x)
+    first = GradCAM(model, "shared", call_index=0).attribute(x).maps
+    last = GradCAM(model, "shared", call_index=-1).attribute(x).maps
     assert first.shape == last.shape and not np.allclose(first, last)
 
 
@@ -114,7 +114,7 @@ def test_targets_may_be_tensors():
 
     model = models.functional()
     cam = GradCAM(model)
-    a = cam.attribute(models.images(), target=tf.constant([2, 1, 0, 2]))
-    b = cam.attribute(models.images(), target=[2, 1, 0, 2])
-    np.testing.assert_array_equal(a, b)
-    np.testing.assert_array_equal(cam.last_targets, [2, 1, 0, 2])
+    a = cam.attribute(models.images(), target=tf.constant([2, 1, 0, 2])).maps
+    result = cam.attribute(models.images(), target=[2, 1, 0, 2])
+    np.testing.assert_array_equal(a, result.maps)
+    np.testing.assert_array_equal(result.targets, [2, 1, 0, 2])

@@ -65,8 +65,9 @@ def test_pointing_game_hit_rate_is_at_least_085(trained):
     model, test, accuracy = trained
     assert accuracy >= 0.95, f"the test CNN did not train (accuracy {accuracy:.2f})"
     cam = GradCAM(model)
-    maps = cam.attribute(test.images, target=test.labels)
-    assert cam.layer.path == "last_conv" and cam.scored_on == "logits"
+    result = cam.attribute(test.images, target=test.labels)
+    maps = result.maps
+    assert result.layer.path == "last_conv" and result.scored_on == "logits"
     hit_rate = pointing_hits(maps, test.boxes).mean()
     print(f"pointing game: {hit_rate:.3f} (accuracy {accuracy:.3f})")
     assert hit_rate >= 0.85
@@ -79,8 +80,8 @@ def test_maps_of_a_randomised_model_do_not_resemble_the_trained_maps(trained):
     keras.utils.set_random_seed(99)
     random_model = keras.models.clone_model(model)  # same architecture, fresh random weights
     x, y = test.images[:64], test.labels[:64]
-    real = GradCAM(model, "last_conv").attribute(x, target=y)
-    rand = GradCAM(random_model, "last_conv").attribute(x, target=y)
+    real = GradCAM(model, "last_conv").attribute(x, target=y).maps
+    rand = GradCAM(random_model, "last_conv").attribute(x, target=y).maps
     rhos = [spearman(a.ravel(), b.ravel()) for a, b in zip(real, rand)]
     median = float(np.median(rhos))
     random_hits = pointing_hits(rand, test.boxes[:64]).mean()

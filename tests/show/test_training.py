@@ -170,5 +170,6 @@ def test_window_keeps_the_last_points_of_each_batch_series_and_every_epoch():
     assert cb.plots.charts["batch", "loss"].tables["values"].n == 10
     ex, _ = series(cb.plots.charts["epoch", "loss"])["loss"]
     np.testing.assert_array_equal(ex, [1, 2, 3])
-    with pytest.raises(ValueError, match="window: expected an int >= 2"):
-        nbvis.show.fit_callbacks(window=1)
+    # one window rule for every chart: a positive whole number of points per series
+    with pytest.raises(ValueError, match="window: expected a positive whole number of points per series or None, got 0"):
+        nbvis.show.fit_callbacks(window=0)

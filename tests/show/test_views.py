@@ -9,7 +9,7 @@ import pytest
 
 import nbvis
 from nbvis import metrics
-from nbvis._static import table_html
+from nbvis.export import table_html
 from nbvis.show.quality import _runs_thinned
 
 L = keras.layers
@@ -26,7 +26,7 @@ def _nested_model() -> keras.Model:
 
 def _rows(chart) -> list[list[str]]:
     t = chart.tables["rows"]
-    columns = [t.labels(f"c{j}") for j in range(len(chart.spec["usermeta"]["nbvis"]["headers"]))]
+    columns = [t.labels(f"c{j}") for j in range(len(chart.headers))]
     return [list(r) for r in zip(*columns)]
 
 
@@ -45,7 +45,7 @@ def test_model_summary_lists_nested_layers_under_their_model_with_keras_counts()
     assert rows[1][1:] == ["Conv2D", "(None, 6, 6, 4)", "40", "no"]
     assert rows[3][2] == "(None, 144)"
     assert rows[4][1:] == ["Dense", "(None, 3)", "435", "yes"]
-    notes = chart.spec["usermeta"]["nbvis"]["notes"]
+    notes = chart.notes
     # the totals agree with Keras' own weight lists
     trainable = sum(int(np.prod(w.shape)) for w in model.trainable_weights)
     frozen = sum(int(np.prod(w.shape)) for w in model.non_trainable_weights)
@@ -53,7 +53,7 @@ def test_model_summary_lists_nested_layers_under_their_model_with_keras_counts()
     assert notes[2].startswith(f"Non-trainable params: {frozen:,} ")
     assert notes == [
         "Total params: 491 (1.92 KB)", "Trainable params: 435 (1.70 KB)", "Non-trainable params: 56 (224 B)"]
-    assert chart.spec["usermeta"]["nbvis"]["tree"] is True
+    assert chart.tree is True
     assert view.title == "classifier (Functional)"
 
 
@@ -67,7 +67,7 @@ def test_model_summary_counts_a_shared_layer_once_and_shows_every_output_of_a_mu
     rows = _rows(nbvis.show.model_summary(model).charts[0])
     assert rows[0][:3] == ["two_heads", "Functional", "(None, 2), (None, 1)"]
     assert rows[0][3] == str(20 + 10 + 5)
-    assert "Total params: 35" in nbvis.show.model_summary(model).charts[0].spec["usermeta"]["nbvis"]["notes"][0]
+    assert "Total params: 35" in nbvis.show.model_summary(model).charts[0].notes[0]
 
 
 def test_model_summary_of_a_subclassed_model_fills_shapes_from_a_sample():
@@ -99,7 +99,7 @@ def test_model_summary_names_unbuilt_layers_and_refuses_non_models():
 
 def test_layer_and_model_names_are_text_in_the_static_table():
     model = keras.Sequential([keras.Input((2,)), L.Dense(1, name="<img src=x onerror=alert(1)>")])
-    html = table_html(nbvis.show.model_summary(model).charts[0])
+    html = table_html(nbvis.show.model_summary(model).charts[0].snapshot())
     assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
 
 
@@ -176,7 +176,7 @@ def _scores(seed: int = 0, n: int = 300, classes: int = 3) -> tuple[np.ndarray, 
 def test_roc_chart_draws_each_classes_curve_with_its_auc_and_the_chance_line():
     y, s = _scores()
     chart = nbvis.show.roc_curve(y, s, class_names=["cat", "dog", "fox"])
-    curves = metrics.roc_curve(y, s)
+    curves = metrics.roc_curves(y, s)
     domain = chart.spec["layer"][0]["encoding"]["color"]["scale"]["domain"]
     assert domain == [f"{n} (AUC {c.auc:.3f})" for n, c in zip(["cat", "dog", "fox"], curves)] + ["chance"]
     t = chart.tables["values"]

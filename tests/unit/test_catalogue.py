@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import nbvis
-from nbvis._data import bar_values, flat_values, image_batch, matrix, table_rows
+from nbvis._inputs import bar_values, flat_values, image_batch, matrix, table_rows
 from nbvis._stats import format_number, histogram, nice_bins
 
 # -- binning and numbers ----------------------------------------------------------

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from nbvis._data import xy_series
+from nbvis._inputs import xy_series
 
 
 def as_tuples(series):

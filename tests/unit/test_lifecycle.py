@@ -16,7 +16,7 @@ import pytest
 from comm.base_comm import BaseComm
 
 import nbvis
-from nbvis._widget import ChartWidget
+from nbvis.widgets import ChartWidget
 
 
 class CountingComm(BaseComm):
@@ -102,7 +102,7 @@ RERUN = """
 import json
 import ipywidgets
 from IPython.testing.globalipapp import start_ipython
-from nbvis._widget import ChartWidget
+from nbvis.widgets import ChartWidget
 shell = start_ipython()
 shell.run_cell("import numpy as np, nbvis; keep = []", cell_id="setup")
 def live():

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 import nbvis
-from nbvis import _widget
+from nbvis import _store
+from nbvis.widgets import _live
 
 from .test_widget import chart_comm, wait_for
 
@@ -18,7 +19,7 @@ def _decode(message, buffers, name="values", column="x"):
 
 
 def test_a_series_over_the_budget_opens_with_an_overview_and_then_sends_every_row(comms, monkeypatch):
-    monkeypatch.setattr(_widget, "CHUNK_ROWS", 40_000)
+    monkeypatch.setattr(_live, "CHUNK_ROWS", 40_000)
     n = 150_000
     y = np.sin(np.arange(n) / 1e3)
     y[77_777] = 9.0  # a one-sample spike
@@ -26,7 +27,7 @@ def test_a_series_over_the_budget_opens_with_an_overview_and_then_sends_every_ro
     c = chart_comm(comms, chart)
     state = c.messages[0][1]["state"]["_data"]["datasets"]["values"]
     assert state["full"] == n
-    assert state["n"] <= 4 * _widget.OVERVIEW_SIZE  # the first paint never ships every row
+    assert state["n"] <= 4 * _store.OVERVIEW_SIZE  # the first paint never ships every row
     _, opened, buffers = c.messages[0]
     path = ["_data", "datasets", "values", "columns", "x", "data"]
     xs = np.frombuffer(buffers[opened["buffer_paths"].index(path)], "<i4")
@@ -103,9 +104,9 @@ def test_pictures_of_a_big_series_are_decimated_but_exports_keep_every_row(comms
     y = np.zeros(n)
     y[123_456] = 5.0
     chart = nbvis.linechart(y)
-    from nbvis._static import full_spec
+    from nbvis.export import full_spec
 
-    picture = full_spec(chart)["datasets"]["values"]
+    picture = full_spec(chart.snapshot())["datasets"]["values"]
     assert len(picture) <= 4 * 2048
     assert max(r["y"] for r in picture) == 5.0  # the spike is in the picture
     assert len(chart.to_dict()["datasets"]["values"]) == n

@@ -100,13 +100,13 @@ def test_weighted_and_one_vs_rest_roc_match_sklearn():
     c = metrics.roc_curve(y, s, sample_weight=w)
     assert c.auc == pytest.approx(sk.roc_auc_score(y, s, sample_weight=w))
     y, scores = _multiclass(3)
-    curves = metrics.roc_curve(y, scores)
+    curves = metrics.roc_curves(y, scores)
     assert [c.label for c in curves] == [0, 1, 2, 3, 4]
     for c in curves:
         assert c.auc == pytest.approx(sk.roc_auc_score(y == c.label, scores[:, c.label]))
     assert np.mean([c.auc for c in curves]) == pytest.approx(sk.roc_auc_score(y, scores, multi_class="ovr"))
     # one-hot labels give the same curves
-    assert [c.auc for c in metrics.roc_curve(np.eye(5)[y], scores)] == [c.auc for c in curves]
+    assert [c.auc for c in metrics.roc_curves(np.eye(5)[y], scores)] == [c.auc for c in curves]
 
 
 @pytest.mark.parametrize("ties", [True, False])
@@ -127,7 +127,7 @@ def test_pr_curve_and_average_precision_match_sklearn(seed, ties):
 
 def test_one_vs_rest_average_precision_matches_sklearn_per_class():
     y, scores = _multiclass(5)
-    for c in metrics.pr_curve(y, scores):
+    for c in metrics.pr_curves(y, scores):
         assert c.average_precision == pytest.approx(sk.average_precision_score(y == c.label, scores[:, c.label]))
 
 
@@ -157,7 +157,9 @@ def test_a_curve_without_positives_is_nan_like_sklearn_not_an_error():
         (lambda: metrics.confusion_matrix([0, 1], [0, 1], sample_weight=[1.0, -1]), "sample_weight: expected finite, non-negative"),
         (lambda: metrics.confusion_matrix([0, 1], [0, 1], num_classes=0), "num_classes: expected a positive whole number"),
         (lambda: metrics.roc_curve([0, 1], [0.2, np.nan]), "scores: expected finite scores"),
-        (lambda: metrics.roc_curve([0, 1, 2], np.ones((3, 2))), r"labels: class id 2 has no column in scores of shape \(3, 2\)"),
+        (lambda: metrics.roc_curves([0, 1, 2], np.ones((3, 2))), r"labels: class id 2 has no column in scores of shape \(3, 2\)"),
+        (lambda: metrics.roc_curve([0, 1, 2], np.ones((3, 2))), r"scores: roc_curve\(\) takes \(N,\) binary scores, got shape \(3, 2\); use roc_curves\(\)"),
+        (lambda: metrics.pr_curves([0, 1], [0.1, 0.2]), r"scores: pr_curves\(\) takes \(N, classes\) class scores"),
         (lambda: metrics.pr_curve([0, 1], [0.1, 0.2, 0.3]), "labels and scores: expected the same number of samples, got 2 and 3"),
     ],
 )

@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 import nbvis
-from nbvis import _widget
-from nbvis._widget import ChartWidget, VegaRuntime
+from nbvis import _bundle
+from nbvis.widgets import ChartWidget, VegaRuntime
 
 
 def pts(a, b):
@@ -140,7 +140,7 @@ def test_close_frees_the_kernel_side_rows(comms):
 
 def test_missing_front_end_build_names_the_build_command():
     with pytest.raises(ImportError, match=r"pip install -e \.|npm --prefix js"):
-        _widget._static_file("not-built.js")
+        _bundle.static_file("not-built.js")
 
 
 def test_bad_input_fails_before_any_widget_is_created(comms):

@@ -1,4 +1,8 @@
-"""Layer addressing through nested models, and taps that record layer outputs.
+"""Keras models as layer lists: addressing through nested models, taps, call order.
+
+Shared by :mod:`nbvis.show` (model summaries) and :mod:`nbvis.inspect` (the engine).
+Keras is duck-typed here (``.layers``, ``.call``, ``.name``) and imported only by
+:func:`probe_call_order`, so walking a model never imports a backend.
 
 Keras 3 cannot build a sub-model that reaches a layer inside a nested model, and
 subclassed models have no graph at all. Instead, nbvis runs the *whole* model and
@@ -15,7 +19,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["EarlyExit", "LayerInfo", "list_layers", "resolve_layer", "tap"]
+import numpy as np
+
+__all__ = ["EarlyExit", "LayerInfo", "list_layers", "probe_call_order", "resolve_layer", "tap", "walk_layers"]
 
 
 class EarlyExit(Exception):  # noqa: N818 - control flow, not an error
@@ -77,11 +83,9 @@ def list_layers(model: Any, sample: Any = None) -> list[LayerInfo]:
     >>> [(i.path, i.kind, i.output_shape) for i in list_layers(model)][:2]
     [('base', 'Functional', (None, 7, 7, 512)), ('base/block1_conv1', 'Conv2D', (None, 224, 224, 64))]
     """
-    out = _walk(model)
+    out = walk_layers(model)
     if sample is not None and any(i.output_shape is None and not i.is_model for i in out):
-        from ._tf import probe_call_order, to_tensors
-
-        seen = {id(info.layer): shape for info, (shape, _) in probe_call_order(model, to_tensors(sample))}
+        seen = {id(info.layer): shape for info, (shape, _) in probe_call_order(model, sample)}
         out = [
             LayerInfo(i.path, i.layer, i.kind, (None, *seen[id(i.layer)][1:]), i.is_model)
             if i.output_shape is None and seen.get(id(i.layer)) is not None
@@ -91,7 +95,8 @@ def list_layers(model: Any, sample: Any = None) -> list[LayerInfo]:
     return out
 
 
-def _walk(model: Any) -> list[LayerInfo]:
+def walk_layers(model: Any) -> list[LayerInfo]:
+    """Every layer of ``model``, depth first, as Keras knows it (no forward pass)."""
     out: list[LayerInfo] = []
 
     def visit(container: Any, prefix: str) -> None:
@@ -113,7 +118,7 @@ def resolve_layer(model: Any, layer: Any, *, arg: str = "layer") -> LayerInfo:
 
     A plain name (no ``/``) may match a layer at any depth if it is unique.
     """
-    infos = _walk(model)
+    infos = walk_layers(model)
     if isinstance(layer, bool):
         pass
     elif isinstance(layer, int):
@@ -198,3 +203,42 @@ def _untap(installed: list[tuple[Any, Any]]) -> None:
         else:
             object.__setattr__(layer, "call", previous)
     installed.clear()
+
+
+def _model_inputs(x: Any) -> Any:
+    """Sample inputs for one eager call: float64 arrays become float32; tensors stay."""
+    if isinstance(x, dict):
+        return {k: _model_inputs(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_model_inputs(v) for v in x]
+    if isinstance(x, np.ndarray) and x.dtype == np.float64:
+        return x.astype(np.float32)
+    return x
+
+
+def first_rows(x: Any, n: int) -> Any:
+    """The first ``n`` samples of (nested) model inputs."""
+    import keras
+
+    return keras.tree.map_structure(lambda t: t[:n], x)
+
+
+def probe_call_order(model: Any, x: Any) -> list[tuple[LayerInfo, tuple[Any, Any]]]:
+    """Run the model once (eagerly, on the first sample) and list leaf layers in call order
+    with the shape and dtype of what they returned."""
+    import keras
+
+    infos = [i for i in walk_layers(model) if not i.is_model]
+    order: list[tuple[LayerInfo, Any]] = []
+    by_id = {id(i.layer): i for i in infos}
+    record: dict[int, list[Any]] = {}
+
+    def note(layer: Any, _args: Any, _kwargs: Any, output: Any) -> None:
+        flat = keras.tree.flatten(output)
+        shape = tuple(flat[0].shape) if len(flat) == 1 and hasattr(flat[0], "shape") else None
+        dtype = flat[0].dtype if len(flat) == 1 and hasattr(flat[0], "dtype") else None
+        order.append((by_id[id(layer)], (shape, dtype)))
+
+    with tap([i.layer for i in infos], record, note):
+        model(first_rows(_model_inputs(x), 1), training=False)
+    return order

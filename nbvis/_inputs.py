@@ -1,32 +1,29 @@
-"""Input normalisation: every form a chart function accepts becomes one internal form.
+"""User data -> one internal form: every form a chart function accepts is normalised here.
 
-All validation errors of user data are raised here, and each names the argument,
-what was received and what is valid.
+Errors about the *data* are raised here (options are checked in :mod:`nbvis._validate`);
+each names the argument, what was received and what is valid.
 """
 
 from __future__ import annotations
 
-import difflib
-import functools
-import inspect
 import numbers
-import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from ._validate import describe
+
 __all__ = [
     "XYSeries",
     "bar_values",
-    "describe",
     "flat_values",
     "image_batch",
     "matrix",
-    "strict_kwargs",
     "table_rows",
     "to_numpy",
+    "to_uint8",
     "xy_series",
 ]
 
@@ -38,19 +35,6 @@ class XYSeries:
     name: str
     x: np.ndarray
     y: np.ndarray
-
-
-def describe(value: Any) -> str:
-    """A short description of a received value for error messages."""
-    shape = getattr(value, "shape", None)
-    if shape is not None:
-        return f"{type(value).__name__} of shape {tuple(shape)}"
-    if isinstance(value, (str, bytes)):
-        text = repr(value)
-        return text if len(text) <= 40 else text[:37] + "..."
-    if isinstance(value, (list, tuple)):
-        return f"{type(value).__name__} of length {len(value)}"
-    return type(value).__name__
 
 
 def _is_array_like(value: Any) -> bool:
@@ -372,27 +356,44 @@ def matrix(values: Any, *, arg: str = "values") -> np.ndarray:
     raise TypeError(msg)
 
 
+def to_uint8(pixels: Any, *, arg: str = "images") -> np.ndarray:
+    """Pixels of any numeric dtype as uint8, by the one rule every picture of nbvis uses.
+
+    uint8 is kept; floats in [0, 1] are scaled by 255; values already in [0, 255] are
+    kept; anything else (e.g. standardised inputs) is stretched from its minimum to its
+    maximum, as ``imshow`` does. NaN becomes 0. The shape is kept.
+
+    Examples
+    --------
+    >>> to_uint8(np.array([0.0, 0.5, 1.0])).tolist()
+    [0, 128, 255]
+    """
+    array = np.asarray(pixels)
+    if array.dtype == np.uint8:
+        return np.ascontiguousarray(array)
+    if array.dtype.kind not in "biuf":
+        msg = f"{arg}: expected numeric pixels, got dtype {array.dtype}"
+        raise TypeError(msg)
+    values = array.astype(np.float64)
+    finite = values[np.isfinite(values)]
+    low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+    if array.dtype.kind == "f" and low >= 0 and high <= 1:
+        scaled = values * 255
+    elif low >= 0 and high <= 255:
+        scaled = values
+    else:
+        scaled = (values - low) / ((high - low) or 1.0) * 255
+    return np.nan_to_num(scaled, nan=0.0, posinf=255.0, neginf=0.0).clip(0, 255).round().astype(np.uint8)
+
+
 def _image_uint8(image: np.ndarray, *, arg: str) -> np.ndarray:
+    """One image as (H, W, C) uint8 with C in 1, 3, 4 (see :func:`to_uint8`)."""
     if image.ndim == 2:
         image = image[:, :, None]
     if image.ndim != 3 or image.shape[2] not in (1, 3, 4) or 0 in image.shape:
         msg = f"{arg}: expected an image of shape (H, W), (H, W, 1), (H, W, 3) or (H, W, 4), got shape {image.shape}"
         raise ValueError(msg)
-    if image.dtype == np.uint8:
-        return np.ascontiguousarray(image)
-    if image.dtype.kind not in "biuf":
-        msg = f"{arg}: expected numeric pixels, got dtype {image.dtype}"
-        raise TypeError(msg)
-    pixels = image.astype(np.float64)
-    finite = pixels[np.isfinite(pixels)]
-    low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
-    if image.dtype.kind == "f" and low >= 0 and high <= 1:
-        scaled = pixels * 255
-    elif low >= 0 and high <= 255:
-        scaled = pixels
-    else:  # e.g. standardised inputs: shown min to max, as imshow does
-        scaled = (pixels - low) / ((high - low) or 1.0) * 255
-    return np.nan_to_num(scaled, nan=0.0).clip(0, 255).round().astype(np.uint8)
+    return to_uint8(image, arg=arg)
 
 
 def image_batch(images: Any, *, arg: str = "images") -> list[np.ndarray]:
@@ -465,32 +466,3 @@ def table_rows(headers: Any, values: Any) -> tuple[list[str], list[list[Any]]]:
     return names, rows
 
 
-def _snake(name: str) -> str:
-    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
-
-
-def strict_kwargs(function: Callable[..., Any]) -> Callable[..., Any]:
-    """Reject unknown keyword arguments with a "did you mean" (tfjs-vis camelCase included).
-
-    Examples
-    --------
-    >>> @strict_kwargs
-    ... def chart(values, *, x_label=None): ...
-    >>> chart([], xLabel="step")
-    Traceback (most recent call last):
-    TypeError: chart() got an unexpected keyword argument 'xLabel'. Did you mean 'x_label'?
-    """
-    parameters = inspect.signature(function).parameters
-    names = [n for n, p in parameters.items() if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)]
-
-    @functools.wraps(function)
-    def checked(*args: Any, **kwargs: Any) -> Any:
-        for key in kwargs:
-            if key not in parameters:
-                close = [_snake(key)] if _snake(key) in names else difflib.get_close_matches(key, names, n=1, cutoff=0.6)
-                hint = f" Did you mean {close[0]!r}?" if close else f" Valid options: {', '.join(names)}."
-                msg = f"{function.__name__}() got an unexpected keyword argument {key!r}.{hint}"
-                raise TypeError(msg)
-        return function(*args, **kwargs)
-
-    return checked

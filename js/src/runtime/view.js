@@ -1,0 +1,342 @@
+// One view of a chart model: the embed lifecycle and the change queue. Data changes go
+// through `view.change` (no re-embed); only a new spec (or the log toggle) re-embeds.
+import * as vega from "vega";
+import vegaEmbed from "vega-embed";
+import { chartMeta } from "../contract.js";
+import { derivedDatasets } from "../derive/paint.js";
+import { Smoother } from "../derive/smooth.js";
+import { installBrush } from "./brush.js";
+import { buildControls, renderStats, statsBox } from "./controls.js";
+import { LodView } from "./lod-view.js";
+import { mergeChange } from "./queue.js";
+
+/** Stale scene items Vega may keep before it cleans its caches (its default: 10,000). */
+const CLEAN_THRESHOLD = 2000;
+
+const EMBED_OPTIONS = {
+  mode: "vega-lite",
+  renderer: "canvas", // vega-embed 7 defaults to SVG, which is slow for data-heavy charts
+  actions: false,
+  // Vega's logger writes warnings to the console; keep only errors there.
+  logLevel: vega.Error,
+};
+
+/** Names of the datasets a Vega-Lite spec refers to by name. */
+export function namedDatasets(spec, found = new Set()) {
+  if (Array.isArray(spec)) {
+    for (const item of spec) namedDatasets(item, found);
+  } else if (spec && typeof spec === "object") {
+    if (spec.data && typeof spec.data.name === "string") found.add(spec.data.name);
+    for (const [key, value] of Object.entries(spec)) {
+      if (key !== "datasets" && value && typeof value === "object") namedDatasets(value, found);
+    }
+  }
+  return found;
+}
+
+/** A copy of the spec with the view's local choices applied (log scale on y). */
+export function localSpec(spec, { logY }) {
+  const out = structuredClone(spec);
+  if (logY) {
+    const visit = (node) => {
+      if (Array.isArray(node)) node.forEach(visit);
+      else if (node && typeof node === "object") {
+        const y = node.encoding?.y;
+        if (y && y.field === "y") {
+          const { domain, zero, ...rest } = y.scale ?? {};
+          y.scale = { ...rest, type: "log" };
+        }
+        if (node.layer) visit(node.layer);
+      }
+    };
+    visit(out);
+  }
+  return out;
+}
+
+/**
+ * Draw one view of a chart model and keep it in step with the model's data store.
+ * @returns {() => void} cleanup, which finalizes the Vega view
+ */
+export function renderChart({ model, el, store }) {
+  const container = document.createElement("div");
+  container.className = "nbvis-view";
+  el.appendChild(container);
+
+  const debug = { embeds: 0, updates: 0, view: null, seq: store.seq, error: null, logY: false, store };
+  el.__nbvis = debug; // what the browser tests (and curious users) read
+
+  // Smoothing and the log toggle live in the browser only: they work while the kernel is busy.
+  let meta = chartMeta(model.get("spec"));
+  const smoother = meta.smooth ? new Smoother(meta.smooth.weight) : null;
+  let logY = false;
+  const controls =
+    meta.smooth || meta.log_toggle
+      ? buildControls(el, meta, {
+          onSmoothing: (weight) => {
+            smoother.weight = weight;
+            debug.smoothing = weight;
+            enqueue({ name: meta.smooth.source, op: "resmooth" });
+          },
+          onLog: (on) => {
+            logY = on;
+            debug.logY = on;
+            schedule(embed);
+          },
+        })
+      : null;
+  if (controls) el.append(container); // controls above the chart
+  let derived = derivedDatasets(meta);
+  const stats = meta.stats ? statsBox(el, container) : null;
+  const redrawStats = () => stats && renderStats(stats, store.tables.get(meta.stats));
+  redrawStats();
+
+  // Level of detail: a big series is drawn from the store's typed arrays at about two
+  // rows per pixel column (lines) or one mark per few-pixel cell (points), recomputed
+  // in the browser on zoom and pan.
+  const lod = meta.lod ? new LodView(meta.lod, el) : null;
+  debug.lod = lod ? lod.debug : null;
+
+  let result = null;
+  let names = new Set();
+  let disposed = false;
+  let chain = Promise.resolve();
+  const pending = new Map();
+  let drainScheduled = false;
+
+  const schedule = (task) => {
+    chain = chain.then(task).catch((error) => showError(error));
+    return chain;
+  };
+
+  function showError(error) {
+    debug.error = String(error?.message ?? error);
+    const box = document.createElement("div");
+    box.className = "nbvis-error";
+    box.textContent = `nbvis: ${debug.error}`;
+    el.appendChild(box);
+  }
+
+  function containerWidth() {
+    return Math.max(0, Math.floor(container.getBoundingClientRect().width));
+  }
+
+  // A view whose element left the page (e.g. its output was re-rendered by
+  // update_display, which does not dispose the old view) lets go of its Vega view and
+  // does no work; it re-embeds from the store if it is ever attached again.
+  // A sleeping view also stops listening to the store and the model, so that nothing
+  // reachable from the model (which lives as long as the kernel's widget) keeps it.
+  let sleeping = false;
+  function sleepIfDetached() {
+    if (container.isConnected) return false;
+    sleeping = true;
+    pending.clear();
+    result?.finalize();
+    result = null;
+    debug.view = null;
+    listen(false);
+    // The canvas keeps Vega's event handlers, and through them the view and its data:
+    // JupyterLab never disposes a view replaced by update_display (ipywidgets'
+    // renderModel), so the element itself stays reachable from the page.
+    container.replaceChildren();
+    return true;
+  }
+
+  function plotSize() {
+    if (result) return [result.view.width(), result.view.height()];
+    const spec = model.get("spec");
+    const width = spec.width === "container" ? containerWidth() - 60 : Number(spec.width) || 400;
+    return [Math.max(50, width), Number(spec.height) || 250];
+  }
+
+  function zoomDomain(channel) {
+    if (!result) return null;
+    try {
+      const domain = result.view.signal(`zoom_${channel}`);
+      return Array.isArray(domain) && domain.length === 2 ? domain : null;
+    } catch {
+      return null; // a chart without zoom
+    }
+  }
+
+  /** The rows of the level-of-detail dataset for what the view shows now. */
+  function lodRows(table, { fresh = false } = {}) {
+    const [width, height] = plotSize();
+    return lod.rows(table, {
+      zoomX: fresh ? null : zoomDomain("x"),
+      zoomY: fresh ? null : zoomDomain("y"),
+      width,
+      height,
+    });
+  }
+
+  function onZoom() {
+    if (!lod?.active || lod.queued) return;
+    lod.queued = true;
+    schedule(relod);
+  }
+
+  // Zoom and pan changed the visible range: draw its level of detail.
+  async function relod() {
+    lod.queued = false;
+    if (disposed || !result || !lod.active || sleepIfDetached()) return;
+    const table = store.tables.get(lod.dataset);
+    if (!table) return;
+    const t0 = performance.now();
+    const view = result.view;
+    view.change(lod.dataset, vega.changeset().remove(() => true).insert(lodRows(table)));
+    await view.runAsync();
+    lod.debug.redrawMs = performance.now() - t0;
+    lod.debug.redraws += 1;
+  }
+
+  const stopBrush = lod ? installBrush(container, () => result?.view ?? null, { points: lod.kind === "points" }) : null;
+
+  async function embed() {
+    if (disposed || sleepIfDetached()) return;
+    const spec = localSpec(model.get("spec"), { logY });
+    meta = chartMeta(spec);
+    derived = derivedDatasets(meta); // a new spec may paint a matrix of another shape
+    names = namedDatasets(spec);
+    spec.datasets = { ...(spec.datasets ?? {}) };
+    for (const name of names) {
+      const table = store.tables.get(name);
+      spec.datasets[name] = lod?.applies(name, table) ? lodRows(table, { fresh: true }) : (table?.rows() ?? []);
+    }
+    const source = meta.smooth && store.tables.get(meta.smooth.source);
+    if (smoother && names.has(meta.smooth.target)) {
+      spec.datasets[meta.smooth.target] = source ? smoother.rows(source, 0) : [];
+    }
+    for (const d of derived) spec.datasets[d.target] = d.rows(store);
+    redrawStats();
+    pending.clear(); // the snapshot above holds everything received so far
+    const seq = store.seq;
+    result?.finalize();
+    result = await vegaEmbed(container, spec, EMBED_OPTIONS);
+    if (disposed) {
+      result.finalize();
+      result = null;
+      return;
+    }
+    if (sleepIfDetached()) return; // detached while Vega was parsing
+    debug.embeds += 1;
+    debug.view = result.view;
+    // Vega caches the scene items of removed rows until 10,000 have gone (then cleans):
+    // an endless stream would keep ~10,000 stale items per mark. Clean sooner.
+    result.view.cleanThreshold = CLEAN_THRESHOLD;
+    debug.seq = seq;
+    if (lod) {
+      for (const channel of ["x", "y"]) {
+        try {
+          result.view.addSignalListener(`zoom_${channel}`, onZoom);
+        } catch {
+          // no zoom on this channel
+        }
+      }
+    }
+    fitWidth();
+  }
+
+  function fitWidth() {
+    const spec = model.get("spec");
+    if (!result || spec.width !== "container") return;
+    const width = containerWidth();
+    if (width > 0 && result.view.width() !== width) {
+      result.view.width(width);
+      result.view.resize().runAsync();
+    }
+  }
+
+  function enqueue(change) {
+    mergeChange(pending, change);
+    if (!drainScheduled) {
+      drainScheduled = true;
+      schedule(drain);
+    }
+  }
+
+  // Apply everything that arrived since the last run in one Vega pulse.
+  async function drain() {
+    drainScheduled = false;
+    if (disposed || !result || pending.size === 0 || sleepIfDetached()) return;
+    const t0 = performance.now();
+    const view = result.view;
+    const stale = new Set();
+    for (const [name, change] of pending) {
+      for (const d of derived) if (d.sources.includes(name)) stale.add(d);
+      if (name === meta.stats) redrawStats();
+      const table = store.tables.get(name);
+      if (!names.has(name) || !table) continue;
+      const wasLod = lod?.active && name === lod.dataset;
+      if (change.op !== "resmooth" && (lod?.applies(name, table) || wasLod)) {
+        // the level of detail of the new data, for the range in view
+        const rows = lod.active ? lodRows(table) : table.rows();
+        view.change(name, vega.changeset().remove(() => true).insert(rows));
+      } else if (change.op !== "resmooth") {
+        const changeset = vega.changeset();
+        if (change.op === "replace") changeset.remove(() => true).insert(table.rows());
+        else changeset.insert(table.rows(change.start, change.stop));
+        view.change(name, changeset);
+      }
+      if (smoother && meta.smooth && name === meta.smooth.source && names.has(meta.smooth.target)) {
+        const smoothed = vega.changeset();
+        if (change.op === "append" && !change.resmooth) smoothed.insert(smoother.rows(table, change.start));
+        else smoothed.remove(() => true).insert(smoother.rows(table, 0));
+        view.change(meta.smooth.target, smoothed);
+      }
+    }
+    for (const d of stale) view.change(d.target, vega.changeset().remove(() => true).insert(d.rows(store)));
+    pending.clear();
+    const seq = store.seq;
+    // resize() first: autosize bounds computed for the old data would clip axis titles.
+    await view.resize().runAsync();
+    debug.drainMs = performance.now() - t0; // browser work of this update (bench/lod.py)
+    debug.updates += 1;
+    debug.seq = seq;
+  }
+
+  const onStore = (event) => {
+    if (event.type === "reset") for (const name of event.names) enqueue({ name, op: "replace" });
+    else for (const change of event.changes) enqueue(change);
+  };
+  const onSpec = () => schedule(embed);
+  let unsubscribe = null;
+  function listen(on) {
+    if (on && !unsubscribe) {
+      unsubscribe = store.subscribe(onStore);
+      model.on("change:spec", onSpec);
+    } else if (!on && unsubscribe) {
+      unsubscribe();
+      unsubscribe = null;
+      model.off("change:spec", onSpec);
+    }
+  }
+  listen(true);
+  const resizeObserver = new ResizeObserver(() => {
+    if (sleeping && container.isConnected) {
+      sleeping = false;
+      listen(true);
+      schedule(embed);
+    } else if (!sleeping && !container.isConnected) {
+      sleepIfDetached();
+    } else {
+      fitWidth();
+    }
+  });
+  resizeObserver.observe(container);
+
+  schedule(embed);
+
+  return () => {
+    disposed = true;
+    listen(false);
+    stopBrush?.();
+    resizeObserver.disconnect();
+    result?.finalize();
+    result = null;
+    // JupyterLab may keep a removed view object reachable (its model's comm stays in the
+    // kernel connection's signals): keep nothing heavy from it.
+    debug.view = null;
+    container.replaceChildren();
+  };
+}

@@ -1,0 +1,27 @@
+"""Widgets: traits and messages over a kernel-side store; pictures come from :mod:`nbvis.export`.
+
+* :class:`ChartWidget` — a live Vega-Lite chart (``js/src/chart.js``);
+* :class:`TableWidget` — a live table of text (``js/src/table.js``);
+* :class:`VegaRuntime` — the Vega libraries, one model per kernel;
+* :class:`View` and :class:`PictureBox` — titled boxes of them whose output also
+  carries a picture (what ``nbvis.show`` returns).
+"""
+
+from ._live import Adapter, Change, FunctionAdapter, LiveWidget, Module
+from .boxes import PictureBox, View
+from .chart import ChartWidget
+from .runtime import VegaRuntime
+from .table import TableWidget
+
+__all__ = [
+    "Adapter",
+    "Change",
+    "ChartWidget",
+    "FunctionAdapter",
+    "LiveWidget",
+    "Module",
+    "PictureBox",
+    "TableWidget",
+    "VegaRuntime",
+    "View",
+]

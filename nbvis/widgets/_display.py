@@ -1,0 +1,69 @@
+"""Displaying a widget next to its picture, and the end-of-cell hook."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+__all__ = ["CellEndHook", "display_live_and_picture", "ipython"]
+
+
+def ipython() -> Any:
+    """The running IPython shell, or ``None`` outside IPython."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with ipywidgets
+        return None
+    return get_ipython()
+
+
+def display_live_and_picture(widget: Any, picture: Mapping[str, Any], display_id: str) -> None:
+    """Display ``widget`` live, then its ``picture`` (from :func:`nbvis.export.picture_data`)
+    as an output of its own with ``display_id``, which ``update_display`` refreshes alone.
+
+    The live output's ``text/plain`` is empty; the picture output carries the repr, so
+    readers without widgets show one picture and no stray text.
+    """
+    import anywidget
+    import ipywidgets
+    from IPython.display import display
+
+    base = anywidget.AnyWidget if isinstance(widget, anywidget.AnyWidget) else ipywidgets.Widget
+    bundle = base._repr_mimebundle_(widget)
+    data, metadata = bundle if isinstance(bundle, tuple) else (bundle, {})
+    display({**data, "text/plain": ""}, raw=True, metadata=metadata)
+    display(dict(picture), raw=True, display_id=display_id)
+
+
+class CellEndHook:
+    """Calls ``callback`` once at the end of the running cell, after :meth:`arm`.
+
+    Custom messages are not saved with a notebook; widget state is. A widget that sent
+    data arms the hook, and at the end of the cell brings its state (and its picture)
+    up to date once.
+    """
+
+    def __init__(self, callback: Callable[[], None]) -> None:
+        self._callback = callback
+        self._armed = False
+
+    def arm(self) -> None:
+        if self._armed:
+            return
+        shell = ipython()
+        if shell is None:
+            return
+        shell.events.register("post_run_cell", self._fire)
+        self._armed = True
+
+    def disarm(self) -> None:
+        if not self._armed:
+            return
+        shell = ipython()
+        if shell is not None and self._fire in shell.events.callbacks["post_run_cell"]:
+            shell.events.unregister("post_run_cell", self._fire)
+        self._armed = False
+
+    def _fire(self, *_args: Any) -> None:
+        self.disarm()
+        self._callback()

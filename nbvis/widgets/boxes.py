@@ -1,0 +1,87 @@
+"""Boxes of widgets whose output also carries a picture of them (``nbvis.show`` views,
+the training panel)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+import ipywidgets
+
+from ..export import picture_data, static_html
+from ._display import display_live_and_picture
+from ._live import LiveWidget
+
+__all__ = ["PictureBox", "View"]
+
+
+class PictureBox(ipywidgets.VBox):
+    """A VBox whose output is two outputs: the live box, then a picture of its charts
+    (``text/html`` with PNG images and escaped tables) under one display id, which is
+    what nbconvert, GitHub and nbviewer show when the notebook is saved without widget
+    state. Subclasses say what the picture holds (:meth:`picture_sections`)."""
+
+    def __init__(self, children: Sequence[ipywidgets.Widget] = (), **kwargs: Any) -> None:
+        super().__init__(children, **kwargs)
+        self._picture_id = uuid.uuid4().hex  # one id: every displayed copy is refreshed
+        self._shown = False
+
+    def picture_sections(self) -> list[tuple[str, list[LiveWidget]]] | None:
+        """(title, widgets) per section of the picture; ``None`` for no picture (yet)."""
+        raise NotImplementedError
+
+    def _picture_html(self) -> str | None:
+        sections = self.picture_sections()
+        if sections is None:
+            return None
+        return static_html([(title, [w.snapshot() for w in widgets]) for title, widgets in sections])
+
+    def _ipython_display_(self) -> None:
+        self.show()
+
+    def show(self) -> None:
+        """Display the live box, and after it an output for its picture."""
+        display_live_and_picture(self, picture_data(repr(self), self._picture_html()), self._picture_id)
+        self._shown = True
+
+    def refresh_picture(self) -> None:
+        """Bring the picture output of every :meth:`show` up to date."""
+        from IPython.display import update_display
+
+        if self._shown:
+            update_display(picture_data(repr(self), self._picture_html()), raw=True, display_id=self._picture_id)
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        data = super()._repr_mimebundle_(**kwargs)
+        picture = self._picture_html()
+        if picture:
+            data["text/html"] = picture
+        return data
+
+
+class View(PictureBox):
+    """What the ``show.*`` views return: a title and charts (or tables) in a column.
+
+    Attributes
+    ----------
+    charts : list of ChartWidget or TableWidget
+        The charts, in order; each is a live widget (``update()``, ``save()``, ...).
+
+    Examples
+    --------
+    >>> view = nbvis.show.values_distribution(weights)
+    >>> view.charts[0].update(new_weights)
+    """
+
+    def __init__(self, title: str, charts: Sequence[LiveWidget], **kwargs: Any) -> None:
+        self.title = title
+        self.charts = list(charts)
+        head = [ipywidgets.Label(title, style={"font_weight": "bold"})] if title else []
+        super().__init__([*head, *self.charts], **kwargs)
+
+    def __repr__(self) -> str:
+        return f"<nbvis {self.title or 'view'}: {len(self.charts)} chart{'s' * (len(self.charts) != 1)}>"
+
+    def picture_sections(self) -> list[tuple[str, list[LiveWidget]]]:
+        return [(self.title, self.charts)]
