@@ -23,11 +23,11 @@ from collections.abc import Callable
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
-import keras  # noqa: E402
-import numpy as np  # noqa: E402
-import tensorflow as tf  # noqa: E402
+import keras
+import numpy as np
+import tensorflow as tf
 
-from nbvis.inspect import Activations, GradCAM, MaximizeActivation, device_name  # noqa: E402
+from nbvis.inspect import Activations, GradCAM, MaximizeActivation, device_name
 
 
 def median_s(fn: Callable[[], object], repeats: int, warmup: int = 2) -> float:

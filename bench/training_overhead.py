@@ -28,17 +28,17 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 os.environ.setdefault("MPLBACKEND", "Agg")
 
-import numpy as np  # noqa: E402
+import numpy as np
 
 sys.path.insert(0, os.path.dirname(__file__))
-from transport import meter_comms  # noqa: E402
+from transport import meter_comms
 
 OPENED = meter_comms()  # before nbvis makes any widget
 
-import keras  # noqa: E402
+import keras
 
-import nbvis  # noqa: E402
-import nbvis.show.training as training  # noqa: E402
+import nbvis
+import nbvis.show.training as training
 
 
 def make_model() -> keras.Model:

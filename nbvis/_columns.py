@@ -127,7 +127,7 @@ class Table:
                 grown[: self.n] = column.data[: self.n]
                 column.data = grown
             if column.spec.kind == "category":
-                column.data[self.n : stop] = column.codes_for(values[name])
+                column.data[self.n : stop] = column.codes_for(values[name])  # type: ignore[arg-type]
             else:
                 column.data[self.n : stop] = values[name]
         self.n = stop
@@ -220,6 +220,6 @@ def encode(
         else:
             dtype, wire = _number_wire(values, spec.precision)
         entry.update(dtype=dtype, buf=len(buffers))
-        buffers.append(memoryview(np.ascontiguousarray(wire).view(np.uint8)))
+        buffers.append(memoryview(np.ascontiguousarray(wire).view(np.uint8).data))
         columns[name] = entry
     return {"n": stop - start, "columns": columns}, buffers

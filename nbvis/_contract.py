@@ -137,7 +137,7 @@ def chart_meta(spec: Mapping[str, Any]) -> ChartMeta:
     """The ``usermeta.nbvis`` block of a spec (empty when it has none)."""
     usermeta = spec.get("usermeta")
     block = usermeta.get("nbvis") if isinstance(usermeta, Mapping) else None
-    return ChartMeta(**block) if isinstance(block, Mapping) else ChartMeta()  # type: ignore[typeddict-item]
+    return ChartMeta(**block) if isinstance(block, Mapping) else ChartMeta()
 
 
 def without_meta(spec: Mapping[str, Any]) -> dict[str, Any]:

@@ -1,26 +1,27 @@
 """Decimation of long series: which samples to draw when there are more than pixels.
 
-All functions take one series (``x`` non-decreasing, ``y`` any floats, NaN allowed) and
-return the *indices* of the samples to keep, sorted, so the caller can take any column
-with them. They are numpy-only and O(n) (LTTB is O(n) plus one Python step per output
-bucket).
+This is the kernel's side of the level of detail: the *overview* a big series travels
+as in the widget state (and so in a saved notebook), and the rows of pictures. The
+browser re-decimates whatever it holds for each view (``js/src/lod.js``: each pixel
+column's smallest and largest sample); ``tests/unit/test_shared_rules.py`` checks that
+the browser draws the same column extremes from an overview as from every row.
+Functions return the *indices* of the samples to keep, sorted; numpy-only and O(n).
 
 * :func:`m4` — per pixel column the first, last, smallest and largest sample. Drawn as a
   line at that width it is indistinguishable from drawing every sample (Jugel et al.,
-  "M4", VLDB 2014), and an extreme, such as a one-sample spike, always survives.
-* :func:`minmax` — the smallest and largest sample of equally sized index buckets.
-* :func:`lttb` — Largest-Triangle-Three-Buckets (Steinarsson 2013): a fixed number of
-  points that keep the shape; used where a fixed count matters more than extremes.
-
-A bucket that holds a non-finite ``y`` also keeps its first non-finite sample, so a gap
-in a line stays a gap after decimation.
+  "M4", VLDB 2014), and an extreme, such as a one-sample spike, always survives. A
+  column that holds a non-finite ``y`` also keeps its first non-finite sample, so a gap
+  in a line stays a gap.
+* :func:`grid` — one sample per occupied cell, for scatter plots.
+* :func:`window_mask` — the last ``n`` rows of each series (``js/src/store.js`` trims
+  its copy by the same rule).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["decimate", "grid", "lttb", "m4", "minmax", "overview", "window_mask"]
+__all__ = ["grid", "m4", "overview", "window_mask"]
 
 
 def _check(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -93,73 +94,6 @@ def m4(x: np.ndarray, y: np.ndarray, width: int, *, x_range: tuple[float, float]
     else:
         bucket = np.clip(((x - lo) * (width / span)).astype(np.int64), 0, width - 1)
     return np.unique(np.concatenate(_extremes(y, bucket)))
-
-
-def minmax(y: np.ndarray, n_out: int) -> np.ndarray:
-    """Indices of the min and max of ``n_out // 2`` equally sized index buckets.
-
-    Examples
-    --------
-    >>> keep = minmax(np.random.default_rng(0).normal(size=100_000), 1000)
-    >>> len(keep) <= 1000 + 2
-    True
-    """
-    y = np.asarray(y, dtype=np.float64)
-    n_out = _positive(n_out, arg="n_out")
-    if y.size <= n_out:
-        return np.arange(y.size)
-    n_buckets = max(1, n_out // 2)
-    bucket = (np.arange(y.size) * n_buckets) // y.size
-    keep = _extremes(y, bucket)
-    return np.unique(np.concatenate(keep[2:] + [np.array([0, y.size - 1])]))
-
-
-def lttb(x: np.ndarray, y: np.ndarray, n_out: int) -> np.ndarray:
-    """Indices of the Largest-Triangle-Three-Buckets decimation to ``n_out`` points.
-
-    The first and last samples are always kept; non-finite samples are never chosen
-    (except as the first or last one).
-
-    Examples
-    --------
-    >>> x = np.linspace(0, 10, 50_000)
-    >>> keep = lttb(x, np.sin(x), 500)
-    >>> len(keep), int(keep[0]), int(keep[-1])
-    (500, 0, 49999)
-    """
-    x, y = _check(x, y)
-    n_out = _positive(n_out, arg="n_out")
-    n = x.size
-    if n <= n_out or n_out < 3:
-        return np.arange(n) if n <= n_out else np.array([0, n - 1])[: max(n_out, 1)]
-    edges = np.linspace(1, n - 1, n_out - 1).astype(np.int64)  # n_out - 2 inner buckets
-    out = np.empty(n_out, dtype=np.int64)
-    out[0], out[-1] = 0, n - 1
-    a = 0
-    for i in range(n_out - 2):
-        lo, hi = edges[i], edges[i + 1]
-        nlo, nhi = edges[i + 1], edges[i + 2] if i + 2 < len(edges) else n
-        nx, ny = x[nlo:nhi], y[nlo:nhi]
-        good = np.isfinite(ny)
-        cx, cy = (float(nx[good].mean()), float(ny[good].mean())) if good.any() else (x[n - 1], y[n - 1])
-        bx, by = x[lo:hi], y[lo:hi]
-        area = np.abs((x[a] - cx) * (by - y[a]) - (x[a] - bx) * (cy - y[a]))
-        area = np.where(np.isfinite(area), area, -1.0)
-        a = lo + int(np.argmax(area))
-        out[i + 1] = a
-    return out
-
-
-def decimate(x: np.ndarray, y: np.ndarray, n_out: int, method: str = "m4") -> np.ndarray:
-    """Indices of about ``n_out`` samples of a series, by ``method`` ("m4", "minmax", "lttb")."""
-    if method == "m4":
-        return m4(x, y, max(1, n_out // 4))
-    if method == "minmax":
-        return minmax(y, n_out)
-    if method == "lttb":
-        return lttb(x, y, n_out)
-    msg = f"method: expected 'm4', 'minmax' or 'lttb', got {method!r}"
-    raise ValueError(msg)
 
 
 def _positive(value: object, *, arg: str) -> int:

@@ -140,9 +140,9 @@ def _one_series(values: Any, *, arg: str) -> tuple[np.ndarray, np.ndarray]:
 
 def _is_single_series(values: Any) -> bool:
     if isinstance(values, (list, tuple)):
-        return len(values) == 0 or not isinstance(values[0], (list, tuple)) and not (
+        return len(values) == 0 or (not isinstance(values[0], (list, tuple)) and not (
             _is_array_like(values[0]) and getattr(values[0], "ndim", 0) > 0
-        )
+        ))
     return True
 
 
@@ -270,7 +270,7 @@ def bar_values(data: Any, *, arg: str = "data") -> tuple[list[str], np.ndarray]:
             labels.append(_label(row["index"], arg=f"{arg}[{i}]['index']"))
             values.append(row["value"])
         return labels, _numbers(values, arg=f"{arg}[...]['value']")
-    values = to_numpy(data, arg=arg) if not isinstance(data, (list, tuple)) else data
+    values = to_numpy(data, arg=arg) if not isinstance(data, (list, tuple)) else data  # type: ignore[assignment]
     if isinstance(values, np.ndarray) and values.ndim != 1:
         msg = f"{arg}: expected a 1-D array of bar values, got {describe(values)}"
         raise ValueError(msg)

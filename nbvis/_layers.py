@@ -24,7 +24,7 @@ import numpy as np
 __all__ = ["EarlyExit", "LayerInfo", "list_layers", "probe_call_order", "resolve_layer", "tap", "walk_layers"]
 
 
-class EarlyExit(Exception):  # noqa: N818 - control flow, not an error
+class EarlyExit(Exception):
     """Raised by a tap to stop the forward pass once the layer of interest has run."""
 
 

@@ -113,7 +113,7 @@ def histogram(
         if bins is None:
             edges = nice_bins(low, high, max_bins)
         else:
-            edges = _equal_bins(low, high, int(bins)) if high > low else np.linspace(low, low + 1, int(bins) + 1)
+            edges = _equal_bins(low, high, int(bins)) if high > low else np.linspace(low, low + 1, int(bins) + 1)  # type: ignore[arg-type]
     counts = _bin_counts(finite, edges)
     return Histogram(edges, counts, stats)
 

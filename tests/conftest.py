@@ -6,8 +6,12 @@ import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from browser.lab import Lab, LabServer
 
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -26,7 +30,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session")
-def lab_server() -> Iterator["LabServer"]:
+def lab_server() -> Iterator[LabServer]:
     from browser.lab import LabServer
 
     server = LabServer()
@@ -48,7 +52,7 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def lab(lab_server: "LabServer", browser: object, request: pytest.FixtureRequest) -> Iterator["Lab"]:
+def lab(lab_server: LabServer, browser: object, request: pytest.FixtureRequest) -> Iterator[Lab]:
     """A fresh browser page on JupyterLab; fails the test on any console error."""
     from browser.lab import Lab
 
@@ -68,7 +72,6 @@ def lab(lab_server: "LabServer", browser: object, request: pytest.FixtureRequest
 # -- a recording comm, so widgets can be tested without a kernel -------------------------
 
 
-from collections.abc import Iterator
 from typing import Any
 
 import comm

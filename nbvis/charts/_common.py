@@ -24,7 +24,7 @@ def font_config(font_size: Any) -> dict[str, Any]:
     }
 
 
-def top_level(width: Any, height: Any, *, default_height: int, font_size: int, band_gaps: bool = True) -> dict[str, Any]:
+def top_level(width: Any, height: Any, *, default_height: int, font_size: float, band_gaps: bool = True) -> dict[str, Any]:
     """The top of every chart spec: schema, size (width follows the output by default),
     fit-to-size autosizing and the font config; ``band_gaps=False`` makes cells touch."""
     width = check_size(width, arg="width")

@@ -43,7 +43,7 @@ def bar_spec(
     height: int | None = None,
     x_label: str | None = None,
     y_label: str | None = None,
-    color: str | None = None,
+    color: Any = None,
     per_bar_colors: bool = False,
     font_size: int = 11,
 ) -> dict[str, Any]:
@@ -123,7 +123,7 @@ def histogram_spec(
         },
     }
     if choices is not None:
-        names = text_list(choices, arg="choices")
+        names = text_list(choices, arg="choices") or []
         spec["params"] = [{
             "name": CHOICE,
             "value": 0,

@@ -77,7 +77,7 @@ def heatmap_spec(
     """
     x_label = check_text(x_label, arg="x_label")
     y_label = check_text(y_label, arg="y_label")
-    scale = color_scale(color_map)
+    scale: dict[str, Any] = dict(color_scale(color_map))
     if "range" in scale:
         scale["interpolate"] = "rgb"
     dom = check_domain(domain, arg="domain")
@@ -136,7 +136,7 @@ def heatmap_spec(
             },
         ],
     }
-    meta = RasterMeta(source=MATRIX, target=RASTER, rows=rows, cols=cols, color=scale, domain=dom)
+    meta = RasterMeta(source=MATRIX, target=RASTER, rows=rows, cols=cols, color=scale, domain=dom)  # type: ignore[typeddict-item]
     return with_meta(spec, ChartMeta(raster=meta))
 
 
@@ -165,7 +165,7 @@ def confusion_spec(
     >>> [layer["mark"]["type"] for layer in spec["layer"]]
     ['rect', 'rect', 'text']
     """
-    scale = color_scale(color_map)
+    scale: dict[str, Any] = dict(color_scale(color_map))
     if "range" in scale:
         scale["interpolate"] = "rgb"
     axis_x = _axis(tick_labels, "nbvis_ticks")
@@ -310,7 +310,7 @@ def heatmap(
     values = _unwrap_tfjs(values, {"xTickLabels": "x_tick_labels", "yTickLabels": "y_tick_labels",
                                    "x_tick_labels": "x_tick_labels", "y_tick_labels": "y_tick_labels"}, given)
     check_bool(row_major, arg="row_major")
-    options = {"x_label": x_label, "y_label": y_label, "color_map": color_map, "domain": domain,
+    options: dict[str, Any] = {"x_label": x_label, "y_label": y_label, "color_map": color_map, "domain": domain,
                "width": width, "height": height, "font_size": font_size}
 
     def build(new: Any, labels: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:

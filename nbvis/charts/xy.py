@@ -505,5 +505,5 @@ def scatterplot(
 
 
 for _function in (linechart, scatterplot):
-    _function.__doc__ = _function.__wrapped__.__doc__ = (_function.__doc__ or "").format(  # type: ignore[attr-defined]
-        xy=_XY_DOC.rstrip())
+    _function.__doc__ = (_function.__doc__ or "").format(xy=_XY_DOC.rstrip())
+    _function.__wrapped__.__doc__ = _function.__doc__  # type: ignore[union-attr]

@@ -27,7 +27,6 @@ from .cam import CAMResult, GradCAM, GradCAMPlusPlus, colorize, normalize, overl
 from .maximize import MaxActivationResult, MaximizeActivation, maximize_activation
 
 
-
 def inspect(model: Any, images: Any, *, labels: Any = None, class_names: Any = None, layers: Any = None) -> Any:
     """An interactive inspector of ``model`` on ``images`` (see :class:`nbvis.inspect.widget.Inspector`).
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -101,11 +102,8 @@ class MaximizeActivation:
         if self._channels is None:
             tf = require_tf()
             record: dict[int, list[Any]] = {}
-            with tap([self.layer.layer], record, stop_after=self.layer.layer):
-                try:
-                    self.model(tf.zeros((1, *self.input_shape)), training=False)
-                except EarlyExit:
-                    pass
+            with tap([self.layer.layer], record, stop_after=self.layer.layer), contextlib.suppress(EarlyExit):
+                self.model(tf.zeros((1, *self.input_shape)), training=False)
             out = tf.nest.flatten(record[id(self.layer.layer)][0])[0]
             if out.shape.rank not in (2, 4):
                 msg = f"layer: {self.layer.path!r} has a {out.shape.rank}-D output; expected 4-D (conv) or 2-D (dense)"
@@ -177,7 +175,7 @@ class MaximizeActivation:
             x, act = self._step(x, f, tf.constant([seed, i], tf.int32), lr, bounds, scale_table, jitter_t)
             if progress is not None and ((i + 1) % progress_every == 0 or i + 1 == steps):
                 progress(i + 1, steps)
-        return MaxActivationResult(x.numpy(), chosen.astype(np.int64), act.numpy(), self.device)
+        return MaxActivationResult(x.numpy(), chosen.astype(np.int64), act.numpy(), self.device)  # type: ignore[union-attr]
 
     # -- compiled step ---------------------------------------------------------------
 
@@ -199,11 +197,8 @@ class MaximizeActivation:
         with tf.GradientTape() as tape:
             tape.watch(x)
             # stop the forward pass at the layer: what comes after it cannot change its output
-            with tap([self.layer.layer], record, stop_after=self.layer.layer):
-                try:
-                    self.model(self._transform(x, seed, scales, jitter), training=False)
-                except EarlyExit:
-                    pass
+            with tap([self.layer.layer], record, stop_after=self.layer.layer), contextlib.suppress(EarlyExit):
+                self.model(self._transform(x, seed, scales, jitter), training=False)
             a = tf.cast(tf.nest.flatten(record[id(self.layer.layer)][0])[0], tf.float32)
             picked = tf.gather(a, filters, axis=a.shape.rank - 1, batch_dims=1)
             act = tf.reduce_mean(picked, axis=list(range(1, a.shape.rank - 1))) if a.shape.rank == 4 else picked

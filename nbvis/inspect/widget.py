@@ -16,8 +16,8 @@ import numpy as np
 import traitlets as t
 
 from .._inputs import to_uint8
-from ..widgets import Module
 from .._layers import list_layers, resolve_layer
+from ..widgets import Module
 from .activations import Activations
 from .cam import GradCAM, colorize, normalize, upsample
 from .maximize import MaximizeActivation
@@ -62,11 +62,11 @@ class Inspector(anywidget.AnyWidget):
     page = t.Int(0).tag(sync=True)
     cmap = t.Enum(["jet", "viridis", "inferno"], "jet").tag(sync=True)
 
-    _layers = t.List().tag(sync=True)
-    _labels = t.List().tag(sync=True)  # true class name per image (text), or empty
+    _layers: t.List[Any] = t.List().tag(sync=True)
+    _labels: t.List[Any] = t.List().tag(sync=True)  # true class name per image (text), or empty
     _thumbs = t.Dict().tag(sync=True)
     _grid = t.Dict().tag(sync=True)
-    _preds = t.List().tag(sync=True)
+    _preds: t.List[Any] = t.List().tag(sync=True)
     _cam = t.Dict().tag(sync=True)
     _gallery = t.Dict().tag(sync=True)
     _status = t.Dict().tag(sync=True)
@@ -101,7 +101,7 @@ class Inspector(anywidget.AnyWidget):
         super().__init__(
             _labels=names,
             _layers=[{"path": i.path, "kind": i.kind, "shape": list(i.output_shape or [])} for i in self._infos],
-            _thumbs={"n": len(thumbs), "h": thumbs.shape[1], "w": thumbs.shape[2], "data": memoryview(np.ascontiguousarray(thumbs))},
+            _thumbs={"n": len(thumbs), "h": thumbs.shape[1], "w": thumbs.shape[2], "data": memoryview(np.ascontiguousarray(thumbs).data)},
             _status={"state": "idle", "device": self._cam_engine.device, "message": "", "ms": {}},
         )
         self.on_msg(self._on_request)
@@ -160,7 +160,7 @@ class Inspector(anywidget.AnyWidget):
                 return {"layer": self.layer, "image": self.image, "kind": "conv", "channels": int(channels),
                         "first": int(idx[0]), "page": page, "pages": pages, "tile_h": atlas.shape[1],
                         "tile_w": atlas.shape[2], "n": len(idx), "means": [float(m) for m in means[idx]],
-                        "data": memoryview(np.ascontiguousarray(atlas))}
+                        "data": memoryview(np.ascontiguousarray(atlas).data)}
             flat = a.reshape(-1)[:512]
             return {"layer": self.layer, "image": self.image, "kind": "dense", "n": len(flat),
                     "values": [float(v) for v in flat], "data": memoryview(b"")}
@@ -202,7 +202,7 @@ class Inspector(anywidget.AnyWidget):
             rgb = colorize(heat, self.cmap)
             return {"image": self.image, "target": int(result.targets[0]),
                     "layer": result.layer.path, "h": heat.shape[0], "w": heat.shape[1],
-                    "hot": [int(hot[0]), int(hot[1])], "data": memoryview(np.ascontiguousarray(rgb))}
+                    "hot": [int(hot[0]), int(hot[1])], "data": memoryview(np.ascontiguousarray(rgb).data)}
 
         cam = self._timed("Grad-CAM", work)
         if cam is not None:
@@ -231,7 +231,7 @@ class Inspector(anywidget.AnyWidget):
                 atlas = np.stack(done)
                 self._gallery = {"layer": self.layer, "filters": filters[: len(done)], "total": len(filters),
                                  "progress": len(done) / len(filters), "h": atlas.shape[1], "w": atlas.shape[2],
-                                 "data": memoryview(np.ascontiguousarray(atlas))}
+                                 "data": memoryview(np.ascontiguousarray(atlas).data)}
 
         self._timed("max-activation", work)
 

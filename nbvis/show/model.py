@@ -10,10 +10,10 @@ from typing import Any
 
 import numpy as np
 
-from .._validate import describe
 from .._inputs import to_numpy
-from .._stats import format_number, value_stats
 from .._layers import list_layers
+from .._stats import format_number, value_stats
+from .._validate import describe
 from ..charts import histogram_choice, table, tree_table
 from ..widgets import View
 
@@ -67,7 +67,7 @@ def _output_text(info: Any) -> str:
     return "?"
 
 
-def _bytes_text(n: int) -> str:
+def _bytes_text(n: float) -> str:
     for unit in ("B", "KB", "MB", "GB"):
         if n < 1024 or unit == "GB":
             return f"{n:.0f} {unit}" if unit == "B" else f"{n:.2f} {unit}"

@@ -99,7 +99,7 @@ def _runs_thinned(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]
 
 
 def _curve_chart(
-    curves: list[Any], class_names: Any, *, what: str, binary_name: str, score: str, points: Any, chance: Any,
+    curves: Any, class_names: Any, *, what: str, binary_name: str, score: str, points: Any, chance: Any,
     x_label: str, y_label: str, width: int | None, height: int | None,
 ) -> ChartWidget:
     curves = [curves] if not isinstance(curves, list) else curves

@@ -120,7 +120,7 @@ class TrainingPlots:
 
     def add(self, kind: str, xs: Sequence[float], rows: Sequence[Mapping[str, Any]]) -> None:
         """Add one point per row (``xs[i]``, ``rows[i][metric]``) to the ``kind`` section."""
-        by_metric: dict[str, tuple[list[float], list[float]]] = {}
+        by_metric: dict[str, tuple[list[Any], list[float]]] = {}
         for x, row in zip(xs, rows):
             for name, value in row.items():
                 try:
@@ -134,8 +134,8 @@ class TrainingPlots:
                 points[0].append(x)
                 points[1].append(y)
         groups: dict[str, dict[str, np.ndarray]] = {}
-        for name, (x, y) in by_metric.items():
-            groups.setdefault(metric_group(name), {})[name] = np.column_stack([x, y])
+        for name, (xs_of, ys_of) in by_metric.items():
+            groups.setdefault(metric_group(name), {})[name] = np.column_stack([xs_of, ys_of])
         for group, series in groups.items():
             chart = self._chart(kind, group, list(series))
             chart.append(series)

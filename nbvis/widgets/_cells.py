@@ -67,8 +67,8 @@ class CellCharts:
             if id(chart) not in held:
                 chart.close()
         del charts
-        kept = [(r, ref) for r, ref in earlier if ref() is not None and ref().comm is not None]
-        self._charts[cell] = kept + current
+        kept = [(r, ref) for r, ref in earlier if getattr(ref(), "comm", None) is not None]
+        self._charts[str(cell)] = kept + current
 
 
 def held_elsewhere(charts: tuple[Any, ...], shell: Any) -> set[int]:

@@ -49,8 +49,8 @@ class Change:
     """What an :class:`Adapter` turns a call of ``append``/``update`` into: datasets to
     replace, datasets to extend, and maybe a new spec. Applied in one step."""
 
-    replace: dict[str, Columns] = field(default_factory=dict)
-    append: dict[str, Columns] = field(default_factory=dict)
+    replace: Mapping[str, Columns] = field(default_factory=dict)
+    append: Mapping[str, Columns] = field(default_factory=dict)
     spec: dict[str, Any] | None = None
 
 
@@ -265,7 +265,8 @@ class LiveWidget(anywidget.AnyWidget):
                 table = tables[name]
                 stop = min(table.n, int(start) + CHUNK_ROWS)
                 header, bufs = encode(table, int(start), stop)
-                for column in header["columns"].values():
+                columns: dict[str, dict[str, Any]] = header["columns"]  # type: ignore[assignment]
+                for column in columns.values():
                     column["buf"] += len(buffers)
                 buffers.extend(bufs)
                 header["op"] = op
@@ -296,7 +297,8 @@ class LiveWidget(anywidget.AnyWidget):
             for name, table in self._store.tables.items():
                 partial = name in self._store.lod and table.n > STATE_ROWS
                 header, buffers = encode(self._store.overview(name) if partial else table)
-                for column in header["columns"].values():
+                state_columns: dict[str, dict[str, Any]] = header["columns"]  # type: ignore[assignment]
+                for column in state_columns.values():
                     column["data"] = buffers[column.pop("buf")]
                 if partial:
                     header["full"] = table.n
@@ -331,15 +333,15 @@ class LiveWidget(anywidget.AnyWidget):
         and the widget's id), what shows where there is none."""
         try:
             return picture_data(repr(self), picture_html(self.snapshot()), uid=self._uid)
-        except Exception as exc:  # noqa: BLE001 - a picture must never break the live chart
+        except Exception as exc:
             return {"text/plain": f"{self!r}\n(no static picture: {exc})"}
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        bundle = super()._repr_mimebundle_(**kwargs)
-        data = bundle[0] if isinstance(bundle, tuple) else bundle  # anywidget: (data, metadata)
+        bundle: Any = super()._repr_mimebundle_(**kwargs)
+        data: dict[str, Any] = bundle[0] if isinstance(bundle, tuple) else bundle  # anywidget: (data, metadata)
         try:
             data.update(static_bundle(self.snapshot()))
-        except Exception as exc:  # noqa: BLE001 - a picture must never break the live chart
+        except Exception as exc:
             data["text/plain"] = f"{data.get('text/plain', '')}\n(no static picture: {exc})"
         with self._lock:
             self._picture_dirty = False

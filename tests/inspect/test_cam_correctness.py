@@ -1,11 +1,11 @@
 """Grad-CAM maths: float64 reference, alignment, compilation, errors, helpers."""
 
 import keras
+import models
 import numpy as np
 import pytest
 import tensorflow as tf
 
-import models
 from nbvis.inspect import GradCAM, GradCAMPlusPlus, colorize, list_layers, normalize, overlay, upsample
 
 L = keras.layers

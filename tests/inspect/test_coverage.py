@@ -1,9 +1,9 @@
 """Every model shape of the coverage matrix: listing, activations, Grad-CAM (+ batch invariance)."""
 
+import models
 import numpy as np
 import pytest
 
-import models
 from nbvis.inspect import Activations, GradCAM, GradCAMPlusPlus, list_layers
 
 # builder, default CAM layer path, output selector, CAM size

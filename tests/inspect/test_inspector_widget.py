@@ -1,10 +1,10 @@
 """The Inspector widget, kernel side: payloads, paging, normalisation, dense layers, errors."""
 
 import keras
+import models
 import numpy as np
 import pytest
 
-import models
 from nbvis.inspect import Activations, inspect
 
 L = keras.layers

@@ -1,10 +1,10 @@
 """Activation maximisation: batched, clipped at every step, seeded, actually maximising."""
 
+import models
 import numpy as np
 import pytest
 import tensorflow as tf
 
-import models
 from nbvis.inspect import Activations, MaximizeActivation, maximize_activation
 
 

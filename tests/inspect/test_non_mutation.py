@@ -3,10 +3,10 @@
 import hashlib
 
 import keras
+import models
 import numpy as np
 import pytest
 
-import models
 from nbvis.inspect import Activations, GradCAM, MaximizeActivation, list_layers
 
 L = keras.layers

@@ -49,7 +49,7 @@ def test_points_streamed_in_later_cells_are_in_the_saved_state():
     assert data["seq"] >= 2
 
 
-import pytest  # noqa: E402
+import pytest
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in (ROOT / "examples").glob("*.ipynb")))

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_the_vega_lite_version_is_pinned_once_and_matches_the_bundle_and_the_vendored_schema():
     pinned = json.loads((ROOT / "js" / "package.json").read_text())["devDependencies"]["vega-lite"]
     assert pinned == VEGA_LITE_VERSION
-    assert VEGA_LITE_SCHEMA == f"https://vega.github.io/schema/vega-lite/v{pinned.split('.')[0]}.json"
+    assert f"https://vega.github.io/schema/vega-lite/v{pinned.split('.')[0]}.json" == VEGA_LITE_SCHEMA
     vendored = sorted(p.name for p in (ROOT / "tests/unit/schema").glob("*.json"))
     assert vendored == [f"vega-lite-v{VEGA_LITE_VERSION}.json"]
     installed = ROOT / "js/node_modules/vega-lite/build/vega-lite-schema.json"

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from nbvis._downsample import decimate, lttb, m4, minmax
+from nbvis._downsample import m4
 
 
 def _m4_reference(x, y, width):
@@ -28,25 +28,6 @@ def _m4_reference(x, y, width):
         if bad:
             keep.add(bad[0])
     return sorted(keep)
-
-
-def _lttb_reference(x, y, n_out):
-    n = len(x)
-    edges = [int(v) for v in np.linspace(1, n - 1, n_out - 1)]
-    out, a = [0], 0
-    for i in range(n_out - 2):
-        lo, hi = edges[i], edges[i + 1]
-        nlo, nhi = edges[i + 1], (edges[i + 2] if i + 2 < len(edges) else n)
-        cx = sum(x[nlo:nhi]) / (nhi - nlo)
-        cy = sum(y[nlo:nhi]) / (nhi - nlo)
-        best, best_area = lo, -1.0
-        for j in range(lo, hi):
-            area = abs((x[a] - cx) * (y[j] - y[a]) - (x[a] - x[j]) * (cy - y[a]))
-            if area > best_area:
-                best, best_area = j, area
-        out.append(best)
-        a = best
-    return [*out, n - 1]
 
 
 def test_m4_keeps_exactly_the_first_last_min_and_max_of_every_pixel_column():
@@ -93,39 +74,11 @@ def test_a_gap_of_non_finite_values_stays_a_gap():
 def test_short_series_are_kept_whole():
     x = np.arange(50.0)
     assert m4(x, x, 100).tolist() == list(range(50))
-    assert minmax(x, 100).tolist() == list(range(50))
-    assert lttb(x, x, 100).tolist() == list(range(50))
 
 
 def test_m4_with_all_samples_at_one_x_keeps_the_extremes():
     y = np.array([3.0, -1.0, 7.0, 2.0, 0.5, 4.0])
     assert m4(np.zeros(6), y, 1).tolist() == [0, 1, 2, 5]
-
-
-def test_minmax_keeps_each_buckets_extremes_and_both_ends():
-    rng = np.random.default_rng(3)
-    y = rng.normal(size=10_000)
-    keep = minmax(y, 100)
-    assert keep[0] == 0 and keep[-1] == y.size - 1
-    for b in range(50):
-        lo, hi = b * 200, (b + 1) * 200
-        assert lo + int(np.argmin(y[lo:hi])) in keep and lo + int(np.argmax(y[lo:hi])) in keep
-    assert len(keep) <= 102
-
-
-def test_lttb_matches_a_plain_loop_implementation():
-    rng = np.random.default_rng(4)
-    x = np.sort(rng.uniform(0, 100, size=3000))
-    y = np.sin(x) + rng.normal(scale=0.2, size=x.size)
-    assert lttb(x, y, 97).tolist() == _lttb_reference(x.tolist(), y.tolist(), 97)
-
-
-def test_decimate_dispatches_and_rejects_unknown_methods():
-    x = np.arange(10_000.0)
-    assert decimate(x, np.sin(x), 400, "m4").tolist() == m4(x, np.sin(x), 100).tolist()
-    assert len(decimate(x, np.sin(x), 400, "lttb")) == 400
-    with pytest.raises(ValueError, match="method: expected 'm4', 'minmax' or 'lttb', got 'mean'"):
-        decimate(x, x, 10, "mean")
 
 
 def test_bad_sizes_and_shapes_name_the_argument():

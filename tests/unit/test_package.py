@@ -15,8 +15,9 @@ def test_import_nbvis_is_light_and_exposes_the_public_api():
 
 
 def test_unknown_attribute_raises_attribute_error():
-    import nbvis
     import pytest
+
+    import nbvis
 
     with pytest.raises(AttributeError, match="no attribute 'barchartt'"):
         nbvis.barchartt  # noqa: B018
