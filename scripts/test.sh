@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite on a fresh machine: installs what it needs (virtualenv,
-# pip and npm packages, Debian's chromium when /usr/bin/chromium is missing), then pytest.
+# pip and npm packages, Debian's chromium when /usr/bin/chromium is missing), then the
+# quality gates (ruff, mypy, eslint, node's test runner) and pytest.
 # Extra arguments go to pytest, e.g. `bash scripts/test.sh -k linechart`.
 source "$(dirname "$0")/env.sh"
 nbvis_install test
@@ -9,4 +10,9 @@ if [ ! -x /usr/bin/chromium ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null
 fi
+# Quality gates first (fast): Python lint and types, JS lint and JS unit tests.
+"$VENV/bin/ruff" check nbvis tests bench
+"$VENV/bin/mypy"
+npm --prefix js run --silent lint
+npm --prefix js test --silent
 exec "$VENV/bin/python" -m pytest -q -ra "$@"
