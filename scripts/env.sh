@@ -15,5 +15,6 @@ nbvis_install() {  # nbvis_install EXTRAS
   # The front-end dependencies are pinned by js/package-lock.json.
   (cd js && npm ci --no-audit --no-fund --loglevel=error)
   "$VENV/bin/python" -m pip install -q -e ".[$1]" 2>&1 | grep -v "^WARNING: Location" || true
-  "$VENV/bin/python" -c "import nbvis.render" # fails loudly if the build did not happen
+  # fails loudly if the build did not happen
+  "$VENV/bin/python" -c "from nbvis._bundle import source; [source(f) for f in ('chart.js', 'table.js', 'runtime.js', 'inspector.js')]"
 }
