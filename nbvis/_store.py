@@ -57,10 +57,12 @@ class DataStore:
 
     Examples
     --------
-    >>> store = DataStore({"values": Table(XY_COLUMNS)}, lod={"values": "line"}, window=2)
-    >>> store.append("values", {"x": [0, 1, 2], "y": [1, 2, 3], "series": ["a"] * 3})
-    >>> store.tables["values"].n
-    2
+    >>> from nbvis._columns import ColumnSpec
+    >>> xy = {"x": ColumnSpec(), "y": ColumnSpec(), "series": ColumnSpec("category")}
+    >>> store = DataStore({"values": Table(xy)}, lod={"values": "line"}, window=2)
+    >>> store.append("values", {"x": [0, 1, 2, 3, 4], "y": [1, 2, 3, 4, 5], "series": ["a"] * 5})
+    >>> store.pending()["values"].op, store.tables["values"].n
+    ('append', 2)
     """
 
     def __init__(

@@ -16,7 +16,7 @@ from .._columns import ColumnSpec, Table
 from .._contract import ROWS
 from .._inputs import table_rows
 from .._stats import format_number
-from .._validate import check_font_size, strict_kwargs
+from .._validate import strict_kwargs
 from ..widgets import Change, FunctionAdapter, TableWidget
 
 __all__ = ["table", "tree_table"]
@@ -66,7 +66,6 @@ def table(headers: Any, values: Any = None, *, font_size: int = 14) -> TableWidg
     if isinstance(font_size, bool) or not isinstance(font_size, int) or font_size <= 0:
         msg = f"font_size: expected a positive whole number, got {font_size!r}"
         raise ValueError(msg)
-    check_font_size(font_size)
     names, rows = table_rows(headers, values)
     t = Table({f"c{j}": ColumnSpec("category") for j in range(len(names))})
     t.append(_text_columns(rows, len(names)))

@@ -9,7 +9,6 @@ per-column extremes from the kernel's overview (nbvis/_downsample.py) as from ev
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -20,7 +19,6 @@ from nbvis._downsample import overview, window_mask
 from nbvis.export.derive import smoothed
 
 RULES = Path(__file__).resolve().parents[2] / "js" / "test" / "rules.mjs"
-pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="needs node")
 
 
 def js(payload: dict) -> dict:
