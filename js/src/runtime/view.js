@@ -9,6 +9,7 @@ import { installBrush } from "./brush.js";
 import { buildControls, renderStats, statsBox } from "./controls.js";
 import { LodView } from "./lod-view.js";
 import { mergeChange } from "./queue.js";
+import { liveSpec, namedDatasets } from "./spec.js";
 
 /** Stale scene items Vega may keep before it cleans its caches (its default: 10,000). */
 const CLEAN_THRESHOLD = 2000;
@@ -20,39 +21,6 @@ const EMBED_OPTIONS = {
   // Vega's logger writes warnings to the console; keep only errors there.
   logLevel: vega.Error,
 };
-
-/** Names of the datasets a Vega-Lite spec refers to by name. */
-export function namedDatasets(spec, found = new Set()) {
-  if (Array.isArray(spec)) {
-    for (const item of spec) namedDatasets(item, found);
-  } else if (spec && typeof spec === "object") {
-    if (spec.data && typeof spec.data.name === "string") found.add(spec.data.name);
-    for (const [key, value] of Object.entries(spec)) {
-      if (key !== "datasets" && value && typeof value === "object") namedDatasets(value, found);
-    }
-  }
-  return found;
-}
-
-/** A copy of the spec with the view's local choices applied (log scale on y). */
-export function localSpec(spec, { logY }) {
-  const out = structuredClone(spec);
-  if (logY) {
-    const visit = (node) => {
-      if (Array.isArray(node)) node.forEach(visit);
-      else if (node && typeof node === "object") {
-        const y = node.encoding?.y;
-        if (y && y.field === "y") {
-          const { domain, zero, ...rest } = y.scale ?? {};
-          y.scale = { ...rest, type: "log" };
-        }
-        if (node.layer) visit(node.layer);
-      }
-    };
-    visit(out);
-  }
-  return out;
-}
 
 /**
  * Draw one view of a chart model and keep it in step with the model's data store.
@@ -194,7 +162,7 @@ export function renderChart({ model, el, store }) {
 
   async function embed() {
     if (disposed || sleepIfDetached()) return;
-    const spec = localSpec(model.get("spec"), { logY });
+    const spec = liveSpec(model.get("spec"), { logY });
     meta = chartMeta(spec);
     derived = derivedDatasets(meta); // a new spec may paint a matrix of another shape
     names = namedDatasets(spec);
