@@ -324,19 +324,18 @@ class XYAdapter:
 
     spec_for: Callable[[list[str]], dict[str, Any]]
 
-    def _change(self, widget: ChartWidget, names: list[str], rows: dict[str, Any], *, replace: bool) -> Change:
-        spec = self.spec_for(names) if names != legend(widget.spec) else None  # may refuse: before any row
-        return Change(replace={VALUES: rows}, spec=spec) if replace else Change(append={VALUES: rows}, spec=spec)
-
     def append(self, widget: ChartWidget, values: Any, series: Any = None) -> Change:
         known = legend(widget.spec)
         parsed = xy_series(values, series, default_names=known)
-        names = known + [s.name for s in parsed if s.name not in known]
-        return self._change(widget, names, xy_columns(parsed), replace=False)
+        new = [s.name for s in parsed if s.name not in known]
+        spec = self.spec_for(known + new) if new else None  # may refuse: before any row
+        return Change(append={VALUES: xy_columns(parsed)}, spec=spec)
 
     def update(self, widget: ChartWidget, values: Any, series: Any = None) -> Change:
         parsed = xy_series(values, series)
-        return self._change(widget, [s.name for s in parsed], xy_columns(parsed), replace=True)
+        names = [s.name for s in parsed]
+        spec = self.spec_for(names) if names != legend(widget.spec) else None
+        return Change(replace={VALUES: xy_columns(parsed)}, spec=spec)
 
 
 def _xy_widget(builder: Callable[[list[str]], dict[str, Any]], values: Any, series: Any,

@@ -5,15 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from IPython.core.getipython import get_ipython
+
 __all__ = ["CellEndHook", "display_live_and_picture", "ipython"]
 
 
 def ipython() -> Any:
-    """The running IPython shell, or ``None`` outside IPython."""
-    try:
-        from IPython import get_ipython
-    except ImportError:  # pragma: no cover - IPython comes with ipywidgets
-        return None
+    """The running IPython shell, or ``None`` outside IPython (cheap: called per append)."""
     return get_ipython()
 
 
