@@ -127,6 +127,7 @@ class LiveWidget(anywidget.AnyWidget):
         self._display_id = uuid.uuid4().hex
         self._displayed = False
         self._picture_dirty = False
+        self._closed = False
         super().__init__(_uid=uuid.uuid4().hex, **kwargs)
         self.on_msg(self._on_front_end_msg)
 
@@ -162,6 +163,7 @@ class LiveWidget(anywidget.AnyWidget):
     def close(self) -> None:
         """Close the widget and free its kernel-side data."""
         with self._lock:
+            self._closed = True
             self._cancel_timer_locked()
             self._store.free()
         self._cell_end.disarm()
@@ -239,6 +241,11 @@ class LiveWidget(anywidget.AnyWidget):
     def _flush_from_timer(self) -> None:
         with self._lock:
             self._timer = None
+            if self.comm is None and not self._closed:
+                # still opening (the timer fired while the state was being built): the
+                # rows wait for the comm instead of being dropped
+                self._schedule_locked()
+                return
             self._flush_locked()
 
     def _cancel_timer_locked(self) -> None:
