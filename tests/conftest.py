@@ -65,7 +65,8 @@ def lab(lab_server: LabServer, browser: object, request: pytest.FixtureRequest) 
     finally:
         context.close()
         lab_server.shutdown_kernels()
-    errors = [e for e in lab.errors if not _FOREIGN_ERRORS.search(e)]
+    errors = [e for e in lab.errors
+              if not _FOREIGN_ERRORS.search(e) and not any(text in e for text in lab.foreign_errors)]
     assert not errors, f"browser console errors: {errors}"
 
 

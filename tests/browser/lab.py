@@ -185,6 +185,8 @@ class Lab:
         self.server = server
         self.page = page
         self.errors: list[str] = []
+        #: console errors a test expects from the host (not nbvis), ignored until the page closes
+        self.foreign_errors: list[str] = []
         page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
         page.on("pageerror", lambda e: self.errors.append(f"uncaught: {e}"))
 
