@@ -4,6 +4,7 @@
 //   chart.js    the small per-chart module (every chart instance carries it)
 //   table.js    the table widget's module (an HTML table, no Vega)
 //   inspector.js  the model inspector's view (canvases, no Vega)
+//   board.js    the runs board (canvas charts drawn with d3-scale's ticks, no Vega)
 import * as esbuild from "esbuild";
 
 const dev = process.argv.includes("--dev");
@@ -22,4 +23,5 @@ await Promise.all([
   esbuild.build({ ...common, entryPoints: ["src/table.js"], outfile: "../nbvis/static/table.js" }),
   esbuild.build({ ...common, entryPoints: ["src/chart.js"], outfile: "../nbvis/static/chart.js" }),
   esbuild.build({ ...common, entryPoints: ["src/inspector.js"], outfile: "../nbvis/static/inspector.js" }),
+  esbuild.build({ ...common, entryPoints: ["src/board/index.js"], outfile: "../nbvis/static/board.js" }),
 ]);

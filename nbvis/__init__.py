@@ -26,6 +26,7 @@ __all__ = [
     "inspect",
     "linechart",
     "metrics",
+    "runs",
     "scatterplot",
     "show",
     "table",
@@ -40,10 +41,10 @@ _LAZY = {
     "TableWidget": "nbvis.widgets",
     "Visor": "nbvis.visor",
 }
-_SUBMODULES = ("datasets", "inspect", "metrics", "show")
+_SUBMODULES = ("datasets", "inspect", "metrics", "runs", "show")
 
 if TYPE_CHECKING:
-    from . import datasets, inspect, metrics, show
+    from . import datasets, inspect, metrics, runs, show
     from .charts import (
         barchart,
         confusion_matrix,

@@ -69,6 +69,8 @@ class XYOptions:
     log_y: bool = False
     series_colors: Sequence[str] | None = None
     font_size: float = 11
+    x_integer: bool = False
+    points: bool = False
 
     def __post_init__(self) -> None:
         check_text(self.x_label, arg="x_label")
@@ -79,6 +81,8 @@ class XYOptions:
         object.__setattr__(self, "y_axis_domain", check_domain(self.y_axis_domain, arg="y_axis_domain"))
         check_bool(self.zoom_to_fit, arg="zoom_to_fit")
         check_bool(self.log_y, arg="log_y")
+        check_bool(self.x_integer, arg="x_integer")
+        check_bool(self.points, arg="points")
         colors = self.series_colors
         if colors is not None and (
             isinstance(colors, str) or not isinstance(colors, (list, tuple))
@@ -116,8 +120,11 @@ class XYOptions:
         color: dict[str, Any] = {"field": "series", "type": "nominal", "scale": {"domain": names}, "legend": legend}
         if colors is not None:
             color["scale"]["range"] = list(colors[: len(names)])
+        x_axis = {"x": {"field": "x", "type": self.x_type, "title": self.x_label, "scale": scale(self.x_axis_domain, False)}}
+        if self.x_integer:  # steps and epochs: no "1.5" tick, no "1.000000" label
+            x_axis["x"]["axis"] = {"tickMinStep": 1, "format": "~s"}
         encoding: dict[str, Any] = {
-            "x": {"field": "x", "type": self.x_type, "title": self.x_label, "scale": scale(self.x_axis_domain, False)},
+            **x_axis,
             "y": {"field": "y", "type": self.y_type, "title": self.y_label,
                   "scale": scale(self.y_axis_domain, self.log_y)},
             "color": color,
@@ -199,7 +206,9 @@ def line_spec(
     lines, tooltip = opts.parts(list(series))
     raw: dict[str, Any] = {
         "data": {"name": dataset},
-        "mark": {"type": "line", "clip": True, **({"opacity": 0.3} if weight is not None else {})},
+        "mark": {"type": "line", "clip": True, **({"opacity": 0.3} if weight is not None else {}),
+                 # a point per row: a series of one row (the first epoch) is visible
+                 **({"point": {"filled": True, "size": 30}} if opts.points else {})},
         "encoding": lines,
     }
     if interactive:

@@ -10,6 +10,7 @@
 
 from .model import layer, model_summary
 from .quality import confusion_matrix, per_class_accuracy, pr_curve, roc_curve
+from .runs import runs
 from .tensor import values_distribution
 from .training import TrainingPlots, fit_callbacks, history
 
@@ -23,5 +24,6 @@ __all__ = [
     "per_class_accuracy",
     "pr_curve",
     "roc_curve",
+    "runs",
     "values_distribution",
 ]

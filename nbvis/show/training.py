@@ -9,10 +9,13 @@ charts' own window (kernel and browser trim alike; nothing is re-sent).
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import functools
 import math
+import os
 import re
+import sys
 import threading
 import time
 import warnings
@@ -22,8 +25,10 @@ from typing import Any
 import ipywidgets
 import numpy as np
 
+from .. import runs
 from .._validate import check_smoothing, check_window
 from ..charts import line_widget
+from ..runs import Run
 from ..widgets import ChartWidget, LiveWidget, PictureBox, VegaRuntime
 
 __all__ = ["TrainingPlots", "TrainingView", "fit_callbacks", "history"]
@@ -154,6 +159,7 @@ class TrainingPlots:
                 y_axis_domain=[0, 1] if bounded else None, zoom_to_fit=not bounded,
                 smoothing=self.smoothing if kind == "batch" else None, events=True,
                 window=self.window if kind == "batch" else None,
+                x_integer=True, points=kind == "epoch",
             )
             chart.layout = ipywidgets.Layout(flex="1 1 420px", min_width="320px")
             self.charts[key] = chart
@@ -218,6 +224,9 @@ def fit_callbacks(
     smoothing: float | None = 0.6,
     height: int = 200,
     display: bool = True,
+    run: str | Run | None = None,
+    logdir: str | os.PathLike[str] | None = None,
+    hparams: Mapping[str, Any] | None = None,
 ) -> Any:
     """A Keras callback that plots loss and metrics live while ``fit()`` runs.
 
@@ -242,6 +251,20 @@ def fit_callbacks(
         Height of each chart in pixels.
     display : bool
         Display the charts when training begins (else display ``cb.widget`` yourself).
+    run : str or nbvis.runs.Run, optional
+        Also log every plotted value to a run (see :mod:`nbvis.runs`): a name starts
+        one when training begins (closed when it ends), a :class:`~nbvis.runs.Run` is
+        used as it is. Tags are ``batch_<metric>`` (x: the global step) and
+        ``epoch_<metric>`` (x: the epoch, from 1). A board of the same logdir shows the
+        run live.
+    logdir : path, optional
+        Where the run's event files go (a run named ``"fit"`` if ``run`` is not given).
+    hparams : dict, optional
+        The run's hyperparameters; the optimizer's name and learning rate, the epochs
+        and the steps per epoch are added unless given.
+
+    The batch x axis is the global step: ``steps_per_execution``, ``initial_epoch`` and
+    ``every_n_batches`` are respected, so resumed and compared runs line up.
 
     Returns
     -------
@@ -255,9 +278,77 @@ def fit_callbacks(
     ...           callbacks=[cb, keras.callbacks.EarlyStopping(patience=2)])
     """
     metrics, kinds = _check_options(metrics, callbacks, every_n_batches, smoothing, window)
+    if run is not None and not isinstance(run, (str, Run)):
+        msg = f"run: expected a run name or an nbvis.runs.Run, got {type(run).__name__}"
+        raise TypeError(msg)
+    if isinstance(run, Run) and (logdir is not None or hparams is not None):
+        msg = "run: a Run already has its logdir and hparams; pass logdir= and hparams= to nbvis.runs.start"
+        raise TypeError(msg)
+    if logdir is not None and not isinstance(logdir, (str, os.PathLike)):
+        msg = f"logdir: expected a path, got {type(logdir).__name__}"
+        raise TypeError(msg)
+    if hparams is not None and not isinstance(hparams, Mapping):
+        msg = f"hparams: expected a dict, got {type(hparams).__name__}"
+        raise TypeError(msg)
+    logging = None if run is None and logdir is None else _RunLogging(run, logdir, hparams)
     plots = TrainingPlots(kinds, metrics=metrics, zoom_to_fit_accuracy=zoom_to_fit_accuracy,
                           smoothing=smoothing, height=height, window=window)
-    return _callback_class()(plots, kinds, every_n_batches, display)
+    return _callback_class()(plots, kinds, every_n_batches, display, logging)
+
+
+class _RunLogging:
+    """What ``fit_callbacks(run=, logdir=, hparams=)`` logs to, started at train begin."""
+
+    def __init__(self, run: str | Run | None, logdir: Any, hparams: Mapping[str, Any] | None) -> None:
+        self.given = run if isinstance(run, Run) else None
+        self.name = run if isinstance(run, str) else "fit"
+        self.logdir = logdir
+        self.hparams = dict(hparams or {})
+        self.run: Run | None = self.given
+
+    def begin(self, model: Any, params: Mapping[str, Any]) -> None:
+        if self.given is not None:
+            return
+        hparams = {**_keras_hparams(model, params), **self.hparams}
+        self.run = runs.start(self.name, logdir=self.logdir, hparams=hparams)
+
+    def end(self) -> None:
+        if self.given is None and self.run is not None:
+            self.run.close()
+
+
+def _keras_hparams(model: Any, params: Mapping[str, Any]) -> dict[str, Any]:
+    """The optimizer, learning rate, batch size, epochs and steps of this ``fit`` (read
+    once, at train begin)."""
+    out: dict[str, Any] = {}
+    optimizer = getattr(model, "optimizer", None)
+    if optimizer is not None:
+        out["optimizer"] = type(optimizer).__name__
+        with contextlib.suppress(TypeError, ValueError, AttributeError):  # a schedule: no single value
+            out["learning_rate"] = float(optimizer.learning_rate)
+    batch_size = _fit_argument(model, "batch_size")
+    if isinstance(batch_size, int):
+        out["batch_size"] = batch_size
+    for key, name in (("epochs", "epochs"), ("steps", "steps_per_epoch")):
+        if isinstance(params.get(key), int):
+            out[name] = params[key]
+    return out
+
+
+def _fit_argument(model: Any, name: str) -> Any:
+    """An argument of the ``model.fit`` call that is running (Keras gives callbacks no
+    batch size): read from its frame, or None."""
+    frame: Any = sys._getframe(1)
+    for _ in range(40):
+        if frame is None:
+            return None
+        if frame.f_code.co_name == "fit" and frame.f_locals.get("self") is model:
+            value = frame.f_locals.get(name)
+            if name == "batch_size" and value is None:
+                return 32 if frame.f_locals.get("steps_per_epoch") is None else None  # Keras' default
+            return value
+        frame = frame.f_back
+    return None
 
 
 @functools.cache
@@ -274,13 +365,18 @@ def _callback_class() -> type:
         # The batch hook is thread-safe, so Keras may run it off the training loop.
         async_safe = True
 
-        def __init__(self, plots: TrainingPlots, kinds: list[str], every: int, display: bool) -> None:
+        def __init__(self, plots: TrainingPlots, kinds: list[str], every: int, display: bool,
+                     logging: _RunLogging | None = None) -> None:
             super().__init__()
             self.plots = plots
             self.kinds = kinds
             self.every = every
             self.display = display
-            self.step = 0
+            self.logging = logging
+            self.step = 0  # the global step of the last batch
+            self._epoch_base = 0  # global steps before the current epoch
+            self._done = 0  # steps run in this fit before the current epoch
+            self._last = 0  # global step of the last plotted batch
             self._lock = threading.Lock()
             self._pending: list[tuple[int, Mapping[str, Any]]] = []
             self._next_push = 0.0
@@ -298,14 +394,48 @@ def _callback_class() -> type:
         def _ipython_display_(self) -> None:
             self.plots.widget.show()
 
+        @property
+        def run(self) -> Run | None:
+            """The run this callback logs to (``run=``/``logdir=``), once training began."""
+            return None if self.logging is None else self.logging.run
+
         def on_train_begin(self, logs: Any = None) -> None:
+            self._done = 0
+            self._first_epoch = True
+            if self.logging is not None:
+                self.logging.begin(self.model, self.params or {})
             if self.display and self._handle is None:
                 self.plots.widget.show()
                 self._handle = self.plots.widget
 
+        def on_epoch_begin(self, epoch: int, logs: Any = None) -> None:
+            steps = (self.params or {}).get("steps")
+            if isinstance(steps, int) and steps > 0:
+                self._epoch_base = epoch * steps  # initial_epoch=6 starts at 6 epochs of steps
+            else:  # unknown epoch length: count what ran (a resumed fit starts from the optimizer's count)
+                if self._first_epoch:
+                    self._done = self._optimizer_steps()
+                self._epoch_base = self._done
+            self._first_epoch = False
+
+        def _optimizer_steps(self) -> int:
+            try:
+                return int(self.model.optimizer.iterations)
+            except (AttributeError, TypeError, ValueError):
+                return 0
+
         def on_train_batch_end(self, batch: int, logs: Any = None) -> None:
-            self.step += 1
-            if "batch" not in self.kinds or self.step % self.every or not logs:
+            # Keras passes the index of the last batch of the execution (steps_per_execution)
+            self.step = self._epoch_base + batch + 1
+            if "batch" not in self.kinds and self.logging is None:
+                return
+            # every n-th step: the first step at or past each multiple of n
+            if self.step // self.every <= self._last // self.every or not logs:
+                return
+            self._last = self.step
+            if self.logging is not None and self.logging.run is not None:
+                self.logging.run.log(self.step, {f"batch_{k}": v for k, v in logs.items()})
+            if "batch" not in self.kinds:
                 return
             with self._lock:
                 self._pending.append((self.step, logs))
@@ -322,6 +452,9 @@ def _callback_class() -> type:
                 self.plots.flush()
 
         def on_epoch_end(self, epoch: int, logs: Any = None) -> None:
+            self._done = self.step
+            if self.logging is not None and self.logging.run is not None and logs:
+                self.logging.run.log(epoch + 1, {f"epoch_{k}": v for k, v in logs.items()})
             self._push()
             if "epoch" in self.kinds and logs:
                 self.plots.add("epoch", [epoch + 1], [logs])
@@ -333,6 +466,8 @@ def _callback_class() -> type:
         def on_train_end(self, logs: Any = None) -> None:
             self._push()
             self.plots.flush()
+            if self.logging is not None:
+                self.logging.end()
             # Refresh the output once, so that it also holds pictures of the final curves.
             self.plots.widget.final = True
             if self._handle is not None:

@@ -1,0 +1,238 @@
+"""TensorBoard event files: written by tensorboardX, read record by record.
+
+Writing goes through tensorboardX's ``EventsWriter`` and its protocol buffers (no
+protobuf is encoded here, and TensorFlow is never imported). One ``Event`` holds every
+scalar of one ``log`` call, as ``simple_value`` s, which TensorBoard's scalars plugin
+reads; hyperparameters are the HParams plugin's session start and end summaries.
+
+Reading splits the TFRecord framing (length, masked CRC-32C of the length, payload,
+masked CRC-32C of the payload), checks both checksums, and parses each payload with the
+``Event`` message. A file cut off in the middle of a record (a writer still writing, or
+killed) yields its complete records; a checksum mismatch or an unparsable payload ends
+the file's reading with a :class:`FileProblem` naming the file and the offset.
+"""
+
+from __future__ import annotations
+
+import glob
+import math
+import os
+import struct
+import uuid
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "EVENT_GLOB",
+    "FileProblem",
+    "ParsedRun",
+    "RunFileWriter",
+    "event_files",
+    "read_event_file",
+]
+
+#: How TensorBoard recognises an event file (its loaders match ``tfevents`` in the name).
+EVENT_GLOB = "*tfevents*"
+_HPARAMS_PLUGIN = "hparams"
+_SESSION_START = "_hparams_/session_start_info"
+_SESSION_END = "_hparams_/session_end_info"
+_HEADER = struct.Struct("<QI")
+_FOOTER = struct.Struct("<I")
+# TensorProto dtypes a scalar summary may use (tf.summary.scalar writes DT_FLOAT).
+_DT_FLOAT, _DT_DOUBLE, _DT_HALF = 1, 2, 19
+
+
+def _masked_crc(data: bytes | memoryview) -> int:
+    from crc32c import crc32c
+
+    x = crc32c(data)
+    return (((x >> 15) | (x << 17)) + 0xA282EAD8) & 0xFFFFFFFF
+
+
+class RunFileWriter:
+    """One event file of one run, written synchronously (the caller's thread is a
+    background thread of :class:`~nbvis.runs.Run`).
+
+    Parameters
+    ----------
+    directory : str
+        The run's directory; made if missing.
+    """
+
+    def __init__(self, directory: str) -> None:
+        from tensorboardX.event_file_writer import EventsWriter
+        from tensorboardX.proto import event_pb2, summary_pb2
+
+        os.makedirs(directory, exist_ok=True)
+        self._event = event_pb2.Event
+        self._summary = summary_pb2.Summary
+        # a unique suffix: two writers started in one second (a resumed run) get two files
+        suffix = f".{os.getpid()}.{uuid.uuid4().hex[:8]}.nbvis"
+        self._writer = EventsWriter(os.path.join(directory, "events"), filename_suffix=suffix)
+        self.path: str = self._writer._file_name
+
+    def scalars(self, step: int, wall_time: float, values: Mapping[str, float]) -> None:
+        """One event with every scalar of one step."""
+        summary = self._summary(value=[self._summary.Value(tag=t, simple_value=v) for t, v in values.items()])
+        self._writer.write_event(self._event(wall_time=wall_time, step=int(step), summary=summary))
+
+    def hparams(self, hparams: Mapping[str, Any], wall_time: float) -> None:
+        """The HParams plugin's session start summary (as tensorboardX's ``add_hparams``)."""
+        from tensorboardX.summary import hparams as hparams_summaries
+
+        _experiment, start, _end = hparams_summaries(dict(hparams), {})
+        self._writer.write_event(self._event(wall_time=wall_time, summary=start))
+
+    def session_end(self, wall_time: float) -> None:
+        """The HParams plugin's session end summary (status: success)."""
+        from tensorboardX.summary import hparams as hparams_summaries
+
+        _experiment, _start, end = hparams_summaries({}, {})
+        self._writer.write_event(self._event(wall_time=wall_time, summary=end))
+
+    def flush(self) -> None:
+        self._writer.flush()
+
+    def close(self) -> None:
+        self._writer.close()
+
+
+@dataclass
+class FileProblem:
+    """Why (part of) an event file could not be read."""
+
+    path: str
+    offset: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason} at byte {self.offset}; the records before it were read"
+
+
+@dataclass
+class ParsedRun:
+    """What the event files of one run directory hold: per tag, steps, wall times and
+    values in file order; hparams; and problems met on the way."""
+
+    tags: dict[str, tuple[list[float], list[float], list[float]]] = field(default_factory=dict)
+    hparams: dict[str, Any] = field(default_factory=dict)
+    problems: list[FileProblem] = field(default_factory=list)
+    start_time: float = math.inf
+
+    def add(self, tag: str, step: float, wall: float, value: float) -> None:
+        columns = self.tags.get(tag)
+        if columns is None:
+            columns = self.tags[tag] = ([], [], [])
+        columns[0].append(step)
+        columns[1].append(wall)
+        columns[2].append(value)
+
+
+def event_files(directory: str) -> list[str]:
+    """The event files directly in ``directory``, oldest first (TensorBoard's order)."""
+    return sorted(p for p in glob.glob(os.path.join(glob.escape(directory), EVENT_GLOB)) if os.path.isfile(p))
+
+
+def _records(path: str, data: bytes) -> Iterator[tuple[int, memoryview] | FileProblem]:
+    view = memoryview(data)
+    offset, end = 0, len(data)
+    while offset < end:
+        if end - offset < _HEADER.size:
+            return  # a record still being written (or cut off): complete records only
+        length, length_crc = _HEADER.unpack_from(view, offset)
+        if _masked_crc(view[offset : offset + 8]) != length_crc:
+            yield FileProblem(path, offset, "corrupt record header (CRC mismatch)")
+            return
+        start = offset + _HEADER.size
+        stop = start + length
+        if stop + _FOOTER.size > end:
+            return
+        payload = view[start:stop]
+        (payload_crc,) = _FOOTER.unpack_from(view, stop)
+        if _masked_crc(payload) != payload_crc:
+            yield FileProblem(path, offset, "corrupt record (CRC mismatch)")
+            return
+        yield offset, payload
+        offset = stop + _FOOTER.size
+
+
+def _tensor_scalar(tensor: Any) -> float | None:
+    if tuple(d.size for d in tensor.tensor_shape.dim) not in ((), (1,)):
+        return None
+    if tensor.dtype == _DT_FLOAT:
+        if tensor.float_val:
+            return float(tensor.float_val[0])
+        return float(np.frombuffer(tensor.tensor_content, "<f4")[0]) if tensor.tensor_content else None
+    if tensor.dtype == _DT_DOUBLE:
+        if tensor.double_val:
+            return float(tensor.double_val[0])
+        return float(np.frombuffer(tensor.tensor_content, "<f8")[0]) if tensor.tensor_content else None
+    if tensor.dtype == _DT_HALF and tensor.half_val:
+        return float(np.array([tensor.half_val[0]], np.uint16).view(np.float16)[0])
+    return None
+
+
+def _hparams_of(content: bytes) -> dict[str, Any]:
+    from tensorboardX.proto.plugin_hparams_pb2 import HParamsPluginData
+
+    data = HParamsPluginData.FromString(content)
+    out: dict[str, Any] = {}
+    if data.WhichOneof("data") != "session_start_info":
+        return out
+    for name, value in data.session_start_info.hparams.items():
+        kind = value.WhichOneof("kind")
+        if kind is not None:
+            out[name] = getattr(value, kind)
+    return out
+
+
+def read_event_file(path: str, into: ParsedRun) -> None:
+    """Add the scalars and hparams of one event file to ``into``.
+
+    Scalars are ``simple_value`` s (tensorboardX, torch's ``SummaryWriter``, TF 1) and
+    scalar tensors (``tf.summary.scalar`` in TF 2, Keras' ``TensorBoard`` callback);
+    images, histograms, text and graphs in the same file are skipped.
+    """
+    from google.protobuf.message import DecodeError
+    from tensorboardX.proto.event_pb2 import Event
+
+    try:
+        with open(path, "rb") as file:
+            data = file.read()
+    except OSError as exc:
+        into.problems.append(FileProblem(path, 0, f"cannot be read ({exc.strerror or exc})"))
+        return
+    parse = Event.FromString
+    for record in _records(path, data):
+        if isinstance(record, FileProblem):
+            into.problems.append(record)
+            return
+        offset, payload = record
+        try:
+            event = parse(payload)
+        except DecodeError:
+            into.problems.append(FileProblem(path, offset, "a record is not an Event"))
+            return
+        wall = event.wall_time
+        if wall and wall < into.start_time:
+            into.start_time = wall
+        if not event.HasField("summary"):
+            continue
+        step = float(event.step)
+        for value in event.summary.value:
+            kind = value.WhichOneof("value")
+            if kind == "simple_value":
+                into.add(value.tag, step, wall, value.simple_value)
+            elif kind == "tensor":
+                plugin = value.metadata.plugin_data.plugin_name
+                if plugin == _HPARAMS_PLUGIN:
+                    into.hparams.update(_hparams_of(value.metadata.plugin_data.content))
+                elif plugin in ("scalars", ""):
+                    scalar = _tensor_scalar(value.tensor)
+                    if scalar is not None:
+                        into.add(value.tag, step, wall, scalar)
+            elif value.tag == _SESSION_START or value.metadata.plugin_data.plugin_name == _HPARAMS_PLUGIN:
+                into.hparams.update(_hparams_of(value.metadata.plugin_data.content))

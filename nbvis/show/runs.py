@@ -1,0 +1,76 @@
+"""The runs board: ``nbvis.show.runs(logdir_or_runs)``."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+
+from .._validate import check_smoothing
+from ..runs import Run, RunSet, load
+from ..widgets.board import X_AXES, RunsBoard
+
+__all__ = ["runs"]
+
+
+def runs(
+    source: str | os.PathLike[str] | RunSet | Run | Sequence[Run],
+    *,
+    smoothing: float = 0.6,
+    x_axis: str = "step",
+    height: int = 220,
+) -> RunsBoard:
+    """Compare runs on one board: one chart per tag, every run a series.
+
+    Parameters
+    ----------
+    source : path, RunSet, Run or list of Run
+        A TensorBoard logdir (every run in it, every point; runs started later in this
+        kernel with that logdir join the board live), or runs in memory.
+    smoothing : float
+        Initial smoothing in [0, 1) (TensorBoard's); a slider changes it in the browser.
+    x_axis : {"step", "relative", "wall"}
+        Initial x axis: the global step, time since each run's start, or wall time.
+    height : int
+        Height of each chart in pixels.
+
+    Returns
+    -------
+    RunsBoard
+        ``board.runs`` is the :class:`~nbvis.runs.RunSet` it shows.
+
+    Notes
+    -----
+    In the browser: click a run in the legend to hide it, shift-click to show it
+    alone; the two text boxes filter runs and tags by regular expression; wheel or
+    Shift-drag on a chart zooms every chart's x, drag pans, double-click resets;
+    hovering or clicking a row of the HParams table highlights that run everywhere.
+
+    Examples
+    --------
+    >>> board = nbvis.show.runs("logs")
+    >>> board.runs["lr=0.01"].hparams
+    """
+    check_smoothing(smoothing)
+    if smoothing is None:
+        smoothing = 0.0
+    if x_axis not in X_AXES:
+        msg = f"x_axis: expected one of {list(X_AXES)}, got {x_axis!r}"
+        raise ValueError(msg)
+    if isinstance(height, bool) or not isinstance(height, int) or height < 80:
+        msg = f"height: expected an int of at least 80 (pixels), got {height!r}"
+        raise ValueError(msg)
+    if isinstance(source, (str, os.PathLike)):
+        runset = load(source)
+    elif isinstance(source, RunSet):
+        runset = source
+    elif isinstance(source, Run):
+        runset = RunSet([source])
+    elif isinstance(source, Sequence) and all(isinstance(r, Run) for r in source):
+        runset = RunSet(list(source))  # type: ignore[arg-type]
+    else:
+        msg = (
+            "source: expected a logdir path, an nbvis.runs.RunSet, a Run or a list of Runs, "
+            f"got {type(source).__name__}"
+        )
+        raise TypeError(msg)
+    return RunsBoard(runset, smoothing=float(smoothing), x_axis=x_axis, height=height)

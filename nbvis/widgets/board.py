@@ -1,0 +1,187 @@
+"""RunsBoard: many runs on one board, one chart per tag (see :func:`nbvis.show.runs`).
+
+Every point of every run travels once, as binary rows of one ``scalars`` dataset
+(``run``, ``tag``, ``step``, ``time`` since the run's start, ``value``). The browser
+(``js/src/board/``) keeps them per run and tag and does everything else itself —
+level of detail, smoothing, the x axis, linked zoom, hide/solo, filters, the tooltip,
+the HParams table — so the board works while the kernel is busy. Run colours are
+given here, in the board's order, and travel in ``runs_info``: a run keeps its colour on
+every chart and across reloads (and, since a logdir loads in start-time order, across
+restarts).
+"""
+
+from __future__ import annotations
+
+import colorsys
+import threading
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import numpy as np
+import traitlets as t
+
+from .._columns import ColumnSpec, Table
+from .._downsample import m4
+from ..export import PICTURE_COLUMNS, Snapshot
+from ..runs import Run, RunSet
+from ..runs._run import Hub, Rows
+from ._live import LiveWidget, Module
+
+__all__ = ["X_AXES", "RunsBoard", "run_color"]
+
+SCALARS = "scalars"
+X_AXES = ("step", "relative", "wall")
+# Vega's category10 then the lighter half of category20: what TensorBoard-like boards use
+_PALETTE = (
+    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
+    "#aec7e8", "#ffbb78", "#98df8a", "#ff9896", "#c5b0d5", "#c49c94", "#f7b6d2", "#c7c7c7", "#dbdb8d", "#9edae5",
+)
+
+
+def run_color(index: int) -> str:
+    """The colour of the ``index``-th run of a board: the palette, then golden-angle hues."""
+    if index < len(_PALETTE):
+        return _PALETTE[index]
+    hue = (index * 0.618033988749895) % 1.0
+    r, g, b = colorsys.hls_to_rgb(hue, 0.45, 0.65)
+    return f"#{round(r * 255):02x}{round(g * 255):02x}{round(b * 255):02x}"
+
+
+def _schema() -> dict[str, ColumnSpec]:
+    return {
+        "run": ColumnSpec("category"), "tag": ColumnSpec("category"), "step": ColumnSpec(),
+        "time": ColumnSpec(precision="f32"), "value": ColumnSpec(precision="f32"),
+    }
+
+
+class RunsBoard(LiveWidget):
+    """A board of runs: one chart per tag, every run a series, and an HParams table.
+
+    Build it with :func:`nbvis.show.runs`.
+    """
+
+    _esm = Module("board.js")
+
+    runs_info: t.List[dict[str, Any]] = t.List().tag(sync=True)
+    options = t.Dict().tag(sync=True)
+    notes = t.List(t.Unicode()).tag(sync=True)
+
+    def __init__(
+        self,
+        runs: RunSet,
+        *,
+        smoothing: float = 0.6,
+        x_axis: str = "step",
+        height: int = 220,
+        watch: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__({SCALARS: Table(_schema())}, flush_interval=0.1, **kwargs)
+        self.options = {"smoothing": smoothing, "x_axis": x_axis, "height": height}
+        self._runs = RunSet(logdir=runs.logdir)
+        self._unsubscribe: list[Any] = []
+        self._board_lock = threading.RLock()
+        for run in runs:
+            self.add_run(run)
+        self._watching = watch
+        if watch is not None or runs.logdir is not None:
+            Hub.shared().watch(watch or runs.logdir, self)
+
+    @property
+    def runs(self) -> RunSet:
+        """The runs on the board (runs started later in its logdir join it)."""
+        return self._runs
+
+    @property
+    def charts(self) -> list[str]:
+        """The board's tags, one chart each, in order."""
+        return self._runs.tags
+
+    def add_run(self, run: Run) -> None:
+        """Put ``run`` on the board (with every point it has) and follow its new points."""
+        with self._board_lock:
+            if not self._runs.add(run):
+                return
+            info = {
+                "name": run.name, "color": run_color(len(self.runs_info)), "start": run.start_time,
+                "hparams": dict(run.hparams),
+            }
+            self.runs_info = [*self.runs_info, info]
+            if run.problems:
+                self.notes = [*self.notes, *(f"{run.name}: {p}" for p in run.problems)]
+            # every point so far, and from the same instant on every new one: none twice
+            rows, unsubscribe = run.follow(self._take)
+            self._unsubscribe.append(unsubscribe)
+            self._take(run, rows)
+
+    def _take(self, run: Run, rows: Rows) -> None:
+        if self._closed:
+            return
+        names, tags, steps, times, values = [], [], [], [], []
+        for tag, (step, wall, value) in rows.items():
+            if not len(step):
+                continue
+            names.extend([run.name] * len(step))
+            tags.extend([tag] * len(step))
+            steps.append(step)
+            times.append(wall - run.start_time)
+            values.append(value)
+        if not names:
+            return
+        self.append_rows(SCALARS, {
+            "run": names, "tag": tags, "step": np.concatenate(steps),
+            "time": np.concatenate(times), "value": np.concatenate(values),
+        })
+
+    def close(self) -> None:
+        """Stop following the runs and close the widget."""
+        Hub.shared().unwatch(self)
+        for unsubscribe in self._unsubscribe:
+            unsubscribe()
+        self._unsubscribe.clear()
+        super().close()
+
+    def __repr__(self) -> str:
+        return f"<nbvis runs board: {len(self._runs)} runs, tags {self._runs.tags}>"
+
+    def snapshot(self, *, decimate: bool = True) -> Snapshot:
+        """The board as one Vega-Lite chart per tag (raw values, decimated for a
+        picture), coloured as on the board."""
+        return board_snapshot(self._runs, self.runs_info, self.options, decimate=decimate, uid=self._uid)
+
+
+def board_snapshot(
+    runs: Iterable[Run], runs_info: list[dict[str, Any]], options: Mapping[str, Any], *, decimate: bool, uid: str = ""
+) -> Snapshot:
+    """A faceted line chart of ``runs`` (one facet per tag) for pictures and files."""
+    table = Table({"run": ColumnSpec("category"), "tag": ColumnSpec("category"), "step": ColumnSpec(),
+                   "value": ColumnSpec(precision="f32")})
+    for run in runs:
+        for tag in run.tags:
+            s = run.scalars(tag)
+            keep = np.arange(len(s)) if not decimate else m4(s.step, s.value, PICTURE_COLUMNS // 4)
+            table.append({"run": [run.name] * len(keep), "tag": [tag] * len(keep),
+                          "step": s.step[keep], "value": s.value[keep]})
+    names = [info["name"] for info in runs_info]
+    colors = [info["color"] for info in runs_info]
+    columns = max(1, min(3, len({*table.labels("tag")}) or 1))
+    spec: dict[str, Any] = {
+        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
+        "data": {"name": "values"},
+        "facet": {"field": "tag", "type": "nominal", "title": None, "header": {"labelFontSize": 12}},
+        "columns": columns,
+        "spec": {
+            "width": 300 if columns > 1 else 480, "height": int(options.get("height", 220)) - 40,
+            "mark": {"type": "line", "strokeWidth": 1.5, "clip": True},
+            "encoding": {
+                "x": {"field": "step", "type": "quantitative", "title": "step", "axis": {"format": "~s", "tickMinStep": 1}},
+                "y": {"field": "value", "type": "quantitative", "title": None, "scale": {"zero": False}},
+                "color": {"field": "run", "type": "nominal", "scale": {"domain": names, "range": colors},
+                          "legend": {"title": "run", "labelLimit": 240}},
+            },
+        },
+        "resolve": {"scale": {"y": "independent", "x": "independent"}},
+    }
+    if table.n == 0:
+        spec["spec"]["mark"] = {"type": "text", "text": "no scalars yet"}
+    return Snapshot(spec, {"values": table}, uid)
