@@ -146,6 +146,8 @@ export class Board {
     this.notes.className = "nbvis-board-notes";
     this.legend = document.createElement("div");
     this.legend.className = "nbvis-board-legend";
+    // entries are rebuilt as data arrive: leaving the whole legend ends a hover
+    this.legend.addEventListener("mouseleave", () => this.setHover(null));
     this.grid = document.createElement("div");
     this.grid.className = "nbvis-board-grid";
     const details = document.createElement("details");
@@ -197,7 +199,8 @@ export class Board {
   }
 
   visible() {
-    return visibleRuns(this.runsInfo().map((r) => r.name), this.state);
+    const { hidden, solo, runFilter } = this.state;
+    return visibleRuns(this.runsInfo().map((r) => r.name), { hidden, solo, filter: runFilter });
   }
 
   ingest(store) {
@@ -339,6 +342,41 @@ export class Board {
     this.schedule(true);
   }
 
+  /** What the board shows, as data (read by the browser tests through `el.__nbvis`). */
+  debug() {
+    const charts = [...this.grid.children].map((el) => {
+      const plot = this.plots.get(el.dataset.tag);
+      const d = plot?.drawn;
+      return {
+        tag: el.dataset.tag,
+        runs: d ? d.drawn.map((x) => x.series.run) : [],
+        points: d ? Object.fromEntries(d.drawn.map((x) => [x.series.run, x.series.n])) : {},
+        domain: d?.domain ?? null,
+        xTicks: d ? d.x.ticks.map((t) => t.label) : [],
+        yTicks: d ? d.y.ticks.map((t) => t.label) : [],
+      };
+    });
+    return {
+      legend: [...this.legend.children].map((e) => ({ run: e.dataset.run, off: e.classList.contains("nbvis-board-off"),
+        color: e.firstChild?.style.background ?? "" })),
+      charts,
+      headers: [...this.table.el.querySelectorAll("th")].map((th) => th.textContent),
+      table: [...this.table.el.querySelectorAll("tbody tr")].map((tr) => [...tr.children].map((td) => td.textContent)),
+      highlight: this.highlight,
+      mode: this.state.mode,
+    };
+  }
+
+  /** Where (CSS pixels, in the chart's frame) point `index` of a run is drawn, raw values. */
+  pixelOf(tag, run, index) {
+    const plot = this.plots.get(tag);
+    const d = plot?.drawn;
+    const series = this.data.get(run, tag);
+    if (!d || !series) return null;
+    const xs = series.xs(this.state.mode, this.runsInfo().find((r) => r.name === run)?.start ?? 0);
+    return [d.x.scale(xs[index]), d.y.scale(series.value.data[index])];
+  }
+
   /** Hover, wheel zoom, drag pan, shift-drag zoom and double-click reset on one chart. */
   interact(plot) {
     const target = plot.overlay;
@@ -417,6 +455,7 @@ export default {
     hidePictures(model.get("_uid"));
     const store = storeOf(model);
     const board = new Board(model, el);
+    el.__nbvis = { kind: "board", board };
     board.reset(store);
     const off = store.subscribe((event) => {
       if (event.type === "reset") board.reset(store);

@@ -12,6 +12,7 @@ const STATS = ["last", "min", "max"];
 export function tableRows(runs, data, tags) {
   const hparamNames = [];
   for (const info of runs) for (const k of Object.keys(info.hparams ?? {})) if (!hparamNames.includes(k)) hparamNames.push(k);
+  hparamNames.sort((a, b) => a.localeCompare(b)); // files keep no order (a protobuf map)
   const columns = [
     ...hparamNames.map((k) => ({ key: `h:${k}`, label: k, kind: "hparam" })),
     ...tags.flatMap((tag) => STATS.map((stat) => ({ key: `m:${tag}:${stat}`, label: `${tag} ${stat}`, kind: "metric", tag, stat }))),
@@ -55,6 +56,8 @@ export class HParamsTable {
     this.sort = { key: "run", descending: false };
     this.onHighlight = onHighlight;
     this.onPin = onPin;
+    // rows are rebuilt as data arrive: leaving the whole table ends a hover
+    this.el.addEventListener("mouseleave", () => onHighlight(null));
   }
 
   render({ runs, data, tags, highlight }) {
