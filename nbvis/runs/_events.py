@@ -185,7 +185,9 @@ def _hparams_of(content: bytes) -> dict[str, Any]:
     for name, value in data.session_start_info.hparams.items():
         kind = value.WhichOneof("kind")
         if kind is not None:
-            out[name] = getattr(value, kind)
+            v = getattr(value, kind)
+            # the plugin stores every number as a double: 32 layers come back as 32, not 32.0
+            out[name] = int(v) if kind == "number_value" and v.is_integer() and abs(v) < 2**53 else v
     return out
 
 

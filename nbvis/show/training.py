@@ -325,7 +325,7 @@ def _keras_hparams(model: Any, params: Mapping[str, Any]) -> dict[str, Any]:
     if optimizer is not None:
         out["optimizer"] = type(optimizer).__name__
         with contextlib.suppress(TypeError, ValueError, AttributeError):  # a schedule: no single value
-            out["learning_rate"] = float(optimizer.learning_rate)
+            out["learning_rate"] = float(f"{float(optimizer.learning_rate):.7g}")  # float32 -> 0.003, not 0.0030000000261
     batch_size = _fit_argument(model, "batch_size")
     if isinstance(batch_size, int):
         out["batch_size"] = batch_size

@@ -28,7 +28,7 @@ def test_every_logged_point_comes_back_from_disk_with_its_hparams(tmp_path):
     runs = load(tmp_path)
     assert runs.names == ["lr=0.1"]
     back = runs["lr=0.1"]
-    assert back.hparams == {"lr": 0.1, "opt": "adam", "bn": True, "layers": 3.0}
+    assert back.hparams == {"lr": 0.1, "opt": "adam", "bn": True, "layers": 3}
     s = back.scalars("loss")
     assert len(s) == 10_000  # no reservoir sampling
     np.testing.assert_array_equal(s.step, np.arange(10_000))
