@@ -173,3 +173,46 @@ def test_window_keeps_the_last_points_of_each_batch_series_and_every_epoch():
     # one window rule for every chart: a positive whole number of points per series
     with pytest.raises(ValueError, match="window: expected a positive whole number of points per series or None, got 0"):
         nbvis.show.fit_callbacks(window=0)
+
+
+def test_the_batch_x_is_the_true_global_step_with_steps_per_execution_and_initial_epoch(tmp_path):
+    x, y = data(256)
+    m = model()
+    m.compile("adam", "sparse_categorical_crossentropy", steps_per_execution=8)
+    cb = nbvis.show.fit_callbacks(display=False, run="spe", logdir=tmp_path)
+    m.fit(x, y, epochs=2, batch_size=16, verbose=0, callbacks=[cb])  # 16 steps an epoch, 8 per call
+    bx, _ = series(cb.plots.charts["batch", "loss"])["loss"]
+    np.testing.assert_array_equal(bx, [8, 16, 24, 32])  # was 1, 2, 3, 4
+    resumed = nbvis.show.fit_callbacks(display=False)
+    m.fit(x, y, epochs=4, initial_epoch=2, batch_size=16, verbose=0, callbacks=[resumed])
+    bx, _ = series(resumed.plots.charts["batch", "loss"])["loss"]
+    ex, _ = series(resumed.plots.charts["epoch", "loss"])["loss"]
+    np.testing.assert_array_equal(bx, [40, 48, 56, 64])  # continues, does not restart at 1
+    np.testing.assert_array_equal(ex, [3, 4])
+    run = nbvis.runs.load(tmp_path)["spe"]
+    np.testing.assert_array_equal(run.scalars("batch_loss").step, [8, 16, 24, 32])
+    np.testing.assert_array_equal(run.scalars("epoch_loss").step, [1, 2])
+    assert run.hparams["batch_size"] == 16 and run.hparams["steps_per_epoch"] == 16
+    assert run.hparams["optimizer"] == "Adam" and run.hparams["learning_rate"] == 0.001
+
+
+def test_step_and_epoch_axes_have_integer_ticks_and_epoch_lines_have_points():
+    x, y = data(64)
+    cb = nbvis.show.fit_callbacks(display=False)
+    model().fit(x, y, epochs=1, batch_size=32, verbose=0, callbacks=[cb])
+    for key in (("batch", "loss"), ("epoch", "loss")):
+        axis = cb.plots.charts[key].spec["layer"][0]["encoding"]["x"]["axis"]
+        assert axis == {"tickMinStep": 1, "format": "~s"}
+    epoch_mark = cb.plots.charts["epoch", "loss"].spec["layer"][0]["mark"]
+    assert epoch_mark["point"] == {"filled": True, "size": 30}  # one epoch: a visible point, not an empty chart
+    assert "point" not in cb.plots.charts["batch", "loss"].spec["layer"][0]["mark"]
+    from nbvis.export import static_bundle
+
+    assert static_bundle(cb.plots.charts["epoch", "loss"].snapshot())  # vl-convert takes the spec
+
+
+def test_fit_callbacks_refuses_a_bad_run_argument():
+    with pytest.raises(TypeError, match="run: expected a run name or an nbvis.runs.Run"):
+        nbvis.show.fit_callbacks(run=3)
+    with pytest.raises(TypeError, match="a Run already has its logdir"):
+        nbvis.show.fit_callbacks(run=nbvis.runs.start("given"), logdir="x")
