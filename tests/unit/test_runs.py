@@ -116,7 +116,8 @@ def test_a_truncated_file_shows_its_complete_records_and_warns_naming_the_file(t
     with start("cut", logdir=tmp_path) as run:
         _log_curve(run, 100)
     (path,) = [os.path.join(tmp_path, "cut", f) for f in os.listdir(tmp_path / "cut")]
-    data = open(path, "rb").read()
+    with open(path, "rb") as f:
+        data = f.read()
     with open(path, "wb") as f:
         f.write(data[: len(data) - 7])  # the last record is cut in the middle
     with warnings.catch_warnings():
@@ -164,9 +165,8 @@ def test_a_missing_logdir_or_a_file_is_refused_with_its_name(tmp_path):
     ],
 )
 def test_bad_log_calls_name_the_argument(call, error, match):
-    with start("bad-input") as run:
-        with pytest.raises(error, match=match):
-            call(run)
+    with start("bad-input") as run, pytest.raises(error, match=match):
+        call(run)
 
 
 def test_bad_names_and_hparams_are_refused():
