@@ -157,6 +157,8 @@ class Run:
         self._listeners: list[Listener] = []
         self._pending: deque[tuple[Any, float, Mapping[str, Any]]] = deque()
         self._wake = threading.Event()
+        # one take at a time (the run's thread, flush() and close() may race): points keep their order
+        self._taking = threading.Lock()
         self._thread: threading.Thread | None = None
         self._writer: RunFileWriter | None = None
         self._open = parsed is None
@@ -316,6 +318,10 @@ class Run:
 
     def _drain(self) -> bool:
         """Take the pending values; True if there were any."""
+        with self._taking:
+            return self._take_pending()
+
+    def _take_pending(self) -> bool:
         pending = self._pending
         if not pending:
             return False

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 
-from .._validate import check_smoothing
+from .._validate import check_choice, check_smoothing
 from ..runs import Run, RunSet, load
 from ..widgets.board import X_AXES, RunsBoard
 
@@ -53,9 +53,7 @@ def runs(
     check_smoothing(smoothing)
     if smoothing is None:
         smoothing = 0.0
-    if x_axis not in X_AXES:
-        msg = f"x_axis: expected one of {list(X_AXES)}, got {x_axis!r}"
-        raise ValueError(msg)
+    check_choice(x_axis, X_AXES, arg="x_axis")
     if isinstance(height, bool) or not isinstance(height, int) or height < 80:
         msg = f"height: expected an int of at least 80 (pixels), got {height!r}"
         raise ValueError(msg)

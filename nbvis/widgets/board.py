@@ -73,7 +73,6 @@ class RunsBoard(LiveWidget):
         smoothing: float = 0.6,
         x_axis: str = "step",
         height: int = 220,
-        watch: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__({SCALARS: Table(_schema())}, flush_interval=0.1, **kwargs)
@@ -83,9 +82,8 @@ class RunsBoard(LiveWidget):
         self._board_lock = threading.RLock()
         for run in runs:
             self.add_run(run)
-        self._watching = watch
-        if watch is not None or runs.logdir is not None:
-            Hub.shared().watch(watch or runs.logdir, self)
+        if runs.logdir is not None:
+            Hub.shared().watch(runs.logdir, self)
 
     @property
     def runs(self) -> RunSet:

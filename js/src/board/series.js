@@ -29,6 +29,7 @@ export class Series {
     this.value = new Growing(Float64Array);
     this.monotone = { step: true, time: true };
     this.nonFinite = 0;
+    this.stats = null; // last, min and max of the finite values, kept as values arrive
     this.version = 0;
     this.smooth = { weight: -1, n: 0, last: 0, count: 0, data: new Float64Array(0) };
   }
@@ -46,6 +47,12 @@ export class Series {
     this.time.data[i] = time;
     this.value.data[i] = value;
     if (!Number.isFinite(value)) this.nonFinite += 1;
+    else if (this.stats === null) this.stats = { last: value, min: value, max: value };
+    else {
+      this.stats.last = value;
+      if (value < this.stats.min) this.stats.min = value;
+      if (value > this.stats.max) this.stats.max = value;
+    }
     this.n = i + 1;
     this.version += 1;
   }
@@ -229,18 +236,7 @@ export function visibleRuns(names, { hidden, solo, filter }) {
 
 /** The last, min and max of the finite values of a series (null when none). */
 export function summary(series) {
-  let last = null;
-  let min = Infinity;
-  let max = -Infinity;
-  const v = series.value.data;
-  for (let i = 0; i < series.n; i++) {
-    const y = v[i];
-    if (!Number.isFinite(y)) continue;
-    last = y;
-    if (y < min) min = y;
-    if (y > max) max = y;
-  }
-  return last === null ? null : { last, min, max };
+  return series.stats;
 }
 
 /** The board's series, filled from the `scalars` table of the model's store. */

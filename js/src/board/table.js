@@ -113,9 +113,9 @@ export function parallelAxis(values, length) {
     let lo = Math.min(...present);
     let hi = Math.max(...present);
     if (lo > 0 && hi / lo >= 100) return { scale: scaleLog().domain([lo, hi]).range([length, 0]), log: true, lo, hi };
-    if (lo === hi) {
-      lo -= 1;
-      hi += 1;
+    if (lo === hi) {  // one value: in the middle, labelled once
+      const pad = Math.abs(lo) * 0.1 || 1;
+      return { scale: scaleLinear().domain([lo - pad, hi + pad]).range([length, 0]), log: false, lo, hi, single: true };
     }
     return { scale: scaleLinear().domain([lo, hi]).range([length, 0]), log: false, lo, hi };
   }
@@ -212,7 +212,9 @@ export class Parallel {
       ctx.textAlign = "left";
       const labels = s.categories
         ? s.categories.map((c) => [c, s.scale(c)])
-        : [[text(s.hi), 0], [text(s.lo), bottom - top]];
+        : s.single
+          ? [[text(s.lo), s.scale(s.lo)]]
+          : [[text(s.hi), 0], [text(s.lo), bottom - top]];
       for (const [label, py] of labels) ctx.fillText(label, x + 3, top + py + 3);
     });
   }
