@@ -14,10 +14,16 @@ the file's reading with a :class:`FileProblem` naming the file and the offset.
 
 from __future__ import annotations
 
+import functools
 import glob
+import importlib.abc
+import importlib.machinery
 import math
 import os
 import struct
+import sys
+import threading
+import types
 import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -45,6 +51,49 @@ _FOOTER = struct.Struct("<I")
 _DT_FLOAT, _DT_DOUBLE, _DT_HALF = 1, 2, 19
 
 
+class _NoTorchHere(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Makes ``import torch`` fail on one thread while it is on ``sys.meta_path``."""
+
+    def __init__(self) -> None:
+        self.thread = threading.get_ident()
+
+    def find_spec(self, name: str, path: Any = None, target: Any = None) -> importlib.machinery.ModuleSpec | None:
+        if name == "torch" and threading.get_ident() == self.thread:
+            return importlib.machinery.ModuleSpec(name, self)
+        return None
+
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> None:
+        msg = "nbvis imports tensorboardX without torch"
+        raise ImportError(msg)
+
+    def exec_module(self, module: types.ModuleType) -> None:  # pragma: no cover - never reached
+        pass
+
+
+@functools.cache
+def _tensorboardx() -> types.SimpleNamespace:
+    """The parts of tensorboardX nbvis uses. Its package ``__init__`` imports torch when
+    it is installed (for type hints only: seconds and hundreds of MB in a process that
+    trains with TensorFlow or JAX), so torch is kept out on this thread while it loads;
+    other threads, and torch imported later, are unaffected."""
+    blocker = None
+    if "torch" not in sys.modules and "tensorboardX" not in sys.modules:
+        blocker = _NoTorchHere()
+        sys.meta_path.insert(0, blocker)
+    try:
+        from tensorboardX.event_file_writer import EventsWriter
+        from tensorboardX.proto import event_pb2, summary_pb2
+        from tensorboardX.proto.plugin_hparams_pb2 import HParamsPluginData
+        from tensorboardX.summary import hparams
+    finally:
+        if blocker is not None:
+            sys.meta_path.remove(blocker)
+    return types.SimpleNamespace(
+        EventsWriter=EventsWriter, Event=event_pb2.Event, Summary=summary_pb2.Summary,
+        HParamsPluginData=HParamsPluginData, hparams=hparams,
+    )
+
+
 def _masked_crc(data: bytes | memoryview) -> int:
     from crc32c import crc32c
 
@@ -63,15 +112,14 @@ class RunFileWriter:
     """
 
     def __init__(self, directory: str) -> None:
-        from tensorboardX.event_file_writer import EventsWriter
-        from tensorboardX.proto import event_pb2, summary_pb2
-
+        tbx = _tensorboardx()
         os.makedirs(directory, exist_ok=True)
-        self._event = event_pb2.Event
-        self._summary = summary_pb2.Summary
+        self._event = tbx.Event
+        self._summary = tbx.Summary
+        self._hparams = tbx.hparams
         # a unique suffix: two writers started in one second (a resumed run) get two files
         suffix = f".{os.getpid()}.{uuid.uuid4().hex[:8]}.nbvis"
-        self._writer = EventsWriter(os.path.join(directory, "events"), filename_suffix=suffix)
+        self._writer = tbx.EventsWriter(os.path.join(directory, "events"), filename_suffix=suffix)
         self.path: str = self._writer._file_name
 
     def scalars(self, step: int, wall_time: float, values: Mapping[str, float]) -> None:
@@ -81,16 +129,12 @@ class RunFileWriter:
 
     def hparams(self, hparams: Mapping[str, Any], wall_time: float) -> None:
         """The HParams plugin's session start summary (as tensorboardX's ``add_hparams``)."""
-        from tensorboardX.summary import hparams as hparams_summaries
-
-        _experiment, start, _end = hparams_summaries(dict(hparams), {})
+        _experiment, start, _end = self._hparams(dict(hparams), {})
         self._writer.write_event(self._event(wall_time=wall_time, summary=start))
 
     def session_end(self, wall_time: float) -> None:
         """The HParams plugin's session end summary (status: success)."""
-        from tensorboardX.summary import hparams as hparams_summaries
-
-        _experiment, _start, end = hparams_summaries({}, {})
+        _experiment, _start, end = self._hparams({}, {})
         self._writer.write_event(self._event(wall_time=wall_time, summary=end))
 
     def flush(self) -> None:
@@ -176,9 +220,7 @@ def _tensor_scalar(tensor: Any) -> float | None:
 
 
 def _hparams_of(content: bytes) -> dict[str, Any]:
-    from tensorboardX.proto.plugin_hparams_pb2 import HParamsPluginData
-
-    data = HParamsPluginData.FromString(content)
+    data = _tensorboardx().HParamsPluginData.FromString(content)
     out: dict[str, Any] = {}
     if data.WhichOneof("data") != "session_start_info":
         return out
@@ -199,7 +241,6 @@ def read_event_file(path: str, into: ParsedRun) -> None:
     images, histograms, text and graphs in the same file are skipped.
     """
     from google.protobuf.message import DecodeError
-    from tensorboardX.proto.event_pb2 import Event
 
     try:
         with open(path, "rb") as file:
@@ -207,7 +248,7 @@ def read_event_file(path: str, into: ParsedRun) -> None:
     except OSError as exc:
         into.problems.append(FileProblem(path, 0, f"cannot be read ({exc.strerror or exc})"))
         return
-    parse = Event.FromString
+    parse = _tensorboardx().Event.FromString
     for record in _records(path, data):
         if isinstance(record, FileProblem):
             into.problems.append(record)

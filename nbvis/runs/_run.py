@@ -221,9 +221,6 @@ class Run:
         ...     for step in range(100):
         ...         run.log(step, loss=1 / (step + 1))
         """
-        if not self._open:
-            msg = f"log: run {self.name!r} is closed"
-            raise RuntimeError(msg)
         if values is not None:
             if not isinstance(values, Mapping):
                 msg = f"log: expected a dict of tag to value, got {type(values).__name__}"
@@ -233,12 +230,19 @@ class Run:
                     msg = f"log: tags must be str, got {tag!r}"
                     raise TypeError(msg)
             scalars = {**values, **scalars} if scalars else values  # type: ignore[assignment]
+        self._log_at(step, time.time(), scalars)
+
+    def _log_at(self, step: int, wall_time: float, scalars: Mapping[str, Any]) -> None:
+        """:meth:`log` with the wall time given (a caller that queued the values first)."""
+        if not self._open:
+            msg = f"log: run {self.name!r} is closed"
+            raise RuntimeError(msg)
         for tag, value in scalars.items():
             if type(value) not in _FAST_TYPES and (
                 isinstance(value, (str, bytes)) or not hasattr(type(value), "__float__")
             ):
                 raise _bad_value(tag, value)
-        self._pending.append((_check_step(step), time.time(), scalars))
+        self._pending.append((_check_step(step), wall_time, scalars))
         if self._thread is None:
             self._start_thread()
 

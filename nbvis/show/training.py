@@ -13,6 +13,7 @@ import contextlib
 import difflib
 import functools
 import math
+import numbers
 import os
 import re
 import sys
@@ -317,6 +318,11 @@ class _RunLogging:
             self.run.close()
 
 
+def _numbers(prefix: str, logs: Mapping[str, Any]) -> dict[str, float]:
+    """The numeric entries of Keras ``logs`` (already Python floats), as run tags."""
+    return {prefix + k: float(v) for k, v in logs.items() if isinstance(v, numbers.Real) and not isinstance(v, bool)}
+
+
 def _keras_hparams(model: Any, params: Mapping[str, Any]) -> dict[str, Any]:
     """The optimizer, learning rate, batch size, epochs and steps of this ``fit`` (read
     once, at train begin)."""
@@ -378,8 +384,12 @@ def _callback_class() -> type:
             self._done = 0  # steps run in this fit before the current epoch
             self._last = 0  # global step of the last plotted batch
             self._lock = threading.Lock()
-            self._pending: list[tuple[int, Mapping[str, Any]]] = []
+            self._push_lock = threading.Lock()
+            self._pending: list[tuple[int, float, Mapping[str, Any]]] = []
+            self._epoch_steps: int | None = None
             self._next_push = 0.0
+            self._pump: threading.Thread | None = None  # pushes during fit(), off the training thread
+            self._stop = threading.Event()
             self._handle: Any = None
             self._warned = False
 
@@ -401,15 +411,25 @@ def _callback_class() -> type:
 
         def on_train_begin(self, logs: Any = None) -> None:
             self._done = 0
+            self._last = 0  # a second fit() of this callback plots all of its batches too
             self._first_epoch = True
             if self.logging is not None:
                 self.logging.begin(self.model, self.params or {})
             if self.display and self._handle is None:
                 self.plots.widget.show()
                 self._handle = self.plots.widget
+            if ("batch" in self.kinds or self.logging is not None) and self._pump is None:
+                self._stop.clear()
+                self._pump = threading.Thread(target=self._pump_loop, name="nbvis-fit-charts", daemon=True)
+                self._pump.start()
+
+        def _pump_loop(self) -> None:
+            while not self._stop.wait(max(0.0, self._next_push - time.monotonic())):
+                self._push()
 
         def on_epoch_begin(self, epoch: int, logs: Any = None) -> None:
             steps = (self.params or {}).get("steps")
+            self._epoch_steps = steps if isinstance(steps, int) and steps > 0 else None
             if isinstance(steps, int) and steps > 0:
                 self._epoch_base = epoch * steps  # initial_epoch=6 starts at 6 epochs of steps
             else:  # unknown epoch length: count what ran (a resumed fit starts from the optimizer's count)
@@ -425,36 +445,45 @@ def _callback_class() -> type:
                 return 0
 
         def on_train_batch_end(self, batch: int, logs: Any = None) -> None:
-            # Keras passes the index of the last batch of the execution (steps_per_execution)
-            self.step = self._epoch_base + batch + 1
-            if "batch" not in self.kinds and self.logging is None:
-                return
-            # every n-th step: the first step at or past each multiple of n
-            if self.step // self.every <= self._last // self.every or not logs:
-                return
-            self._last = self.step
-            if self.logging is not None and self.logging.run is not None:
-                self.logging.run.log(self.step, {f"batch_{k}": v for k, v in logs.items()})
-            if "batch" not in self.kinds:
-                return
-            with self._lock:
-                self._pending.append((self.step, logs))
-            if time.monotonic() >= self._next_push:
-                self._push()
+            # Keras passes the index of the last batch of the execution (steps_per_execution),
+            # also for a last execution cut short by the end of the epoch
+            done = batch + 1 if self._epoch_steps is None else min(batch + 1, self._epoch_steps)
+            step = self._epoch_base + done
+            with self._lock:  # Keras may run this hook on several threads at once (async_safe)
+                late = step < self._last  # a thread that lost the race to a later batch
+                if not late:
+                    self.step = step
+                if "batch" not in self.kinds and self.logging is None:
+                    return
+                # every n-th step: the first step at or past each multiple of n
+                if not logs or (step // self.every <= self._last // self.every and not (late and self.every == 1)):
+                    return
+                self._last = max(step, self._last)
+                self._pending.append((step, time.time(), logs))  # logged and plotted in step order
+            if self._pump is None and time.monotonic() >= self._next_push:
+                self._push()  # called outside fit(): no pump thread
 
         def _push(self) -> None:
-            with self._lock:
-                pending, self._pending = self._pending, []
-                charts = len(self.plots.charts)
-                self._next_push = time.monotonic() + max(1, charts) / _MESSAGES_PER_SECOND
-            if pending:
-                self.plots.add("batch", [s for s, _ in pending], [row for _, row in pending])
-                self.plots.flush()
+            with self._push_lock:  # the pump thread and the epoch hooks
+                with self._lock:
+                    pending, self._pending = self._pending, []
+                    charts = len(self.plots.charts)
+                    self._next_push = time.monotonic() + max(1, charts) / _MESSAGES_PER_SECOND
+                if not pending:
+                    return
+                pending.sort(key=lambda p: p[0])
+                run = None if self.logging is None else self.logging.run
+                if run is not None:
+                    for step, wall, row in pending:
+                        run._log_at(step, wall, _numbers("batch_", row))
+                if "batch" in self.kinds:
+                    self.plots.add("batch", [s for s, _, _ in pending], [row for _, _, row in pending])
+                    self.plots.flush()
 
         def on_epoch_end(self, epoch: int, logs: Any = None) -> None:
             self._done = self.step
             if self.logging is not None and self.logging.run is not None and logs:
-                self.logging.run.log(epoch + 1, {f"epoch_{k}": v for k, v in logs.items()})
+                self.logging.run.log(epoch + 1, _numbers("epoch_", logs))
             self._push()
             if "epoch" in self.kinds and logs:
                 self.plots.add("epoch", [epoch + 1], [logs])
@@ -464,14 +493,19 @@ def _callback_class() -> type:
                 self._warn_missing()
 
         def on_train_end(self, logs: Any = None) -> None:
+            pump, self._pump = self._pump, None
+            if pump is not None:
+                self._stop.set()
+                pump.join()
             self._push()
             self.plots.flush()
             if self.logging is not None:
                 self.logging.end()
-            # Refresh the output once, so that it also holds pictures of the final curves.
+            # The output gets pictures of the final curves once the cell ends: rendering
+            # holds the GIL, and fit() returns first. The live charts are not re-drawn.
             self.plots.widget.final = True
             if self._handle is not None:
-                self._handle.refresh_picture()  # the live charts are not re-drawn
+                self._handle.refresh_picture_at_cell_end()
 
         def _warn_missing(self) -> None:
             if self.plots.metrics is None:

@@ -45,14 +45,16 @@ class CellEndHook:
         self._callback = callback
         self._armed = False
 
-    def arm(self) -> None:
+    def arm(self) -> bool:
+        """Call back at the end of the running cell; ``False`` outside IPython (no cell)."""
         if self._armed:
-            return
+            return True
         shell = ipython()
         if shell is None:
-            return
+            return False
         shell.events.register("post_run_cell", self._fire)
         self._armed = True
+        return True
 
     def disarm(self) -> None:
         if not self._armed:

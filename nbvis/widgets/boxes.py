@@ -10,7 +10,7 @@ from typing import Any
 import ipywidgets
 
 from ..export import picture_data, static_html
-from ._display import display_live_and_picture
+from ._display import CellEndHook, display_live_and_picture
 from ._live import LiveWidget
 
 __all__ = ["PictureBox", "View"]
@@ -26,6 +26,7 @@ class PictureBox(ipywidgets.VBox):
         super().__init__(children, **kwargs)
         self._picture_id = uuid.uuid4().hex  # one id: every displayed copy is refreshed
         self._shown = False
+        self._picture_hook = CellEndHook(self.refresh_picture)
 
     def picture_sections(self) -> list[tuple[str, list[LiveWidget]]] | None:
         """(title, widgets) per section of the picture; ``None`` for no picture (yet)."""
@@ -51,6 +52,15 @@ class PictureBox(ipywidgets.VBox):
 
         if self._shown:
             update_display(picture_data(repr(self), self._picture_html()), raw=True, display_id=self._picture_id)
+
+    def refresh_picture_at_cell_end(self) -> None:
+        """Bring the picture up to date once the running cell ends (outside IPython: now).
+
+        Rendering holds the GIL (vl-convert), so work that must not be slowed, such as
+        a ``fit()``, asks for its picture here rather than rendering it itself.
+        """
+        if not self._picture_hook.arm():
+            self.refresh_picture()
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         data = super()._repr_mimebundle_(**kwargs)

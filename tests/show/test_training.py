@@ -105,6 +105,58 @@ def test_the_batch_hook_never_sends_a_message_per_batch(comms):
     assert rows == 2 * 256 + 2 * 2  # nothing lost: 2 batch charts x 256 steps + 2 epoch charts x 2 epochs
 
 
+def test_batch_points_reach_the_charts_from_a_thread_of_their_own_never_from_the_batch_hook(monkeypatch):
+    import threading
+
+    x, y = data(4096)
+    cb = nbvis.show.fit_callbacks(display=False)
+    in_hook = threading.local()
+    pushes = []
+    hook, add = cb.on_train_batch_end, cb.plots.add
+
+    def timed_hook(batch, logs=None):
+        in_hook.on = True
+        try:
+            hook(batch, logs)
+        finally:
+            in_hook.on = False
+
+    def recording_add(kind, xs, rows):
+        pushes.append((kind, threading.current_thread().name, getattr(in_hook, "on", False), len(xs)))
+        add(kind, xs, rows)
+
+    monkeypatch.setattr(cb, "on_train_batch_end", timed_hook)
+    monkeypatch.setattr(cb.plots, "add", recording_add)
+    slow = keras.callbacks.LambdaCallback(on_train_batch_end=lambda batch, logs: threading.Event().wait(0.002))
+    model().fit(x, y, epochs=1, batch_size=16, verbose=0, callbacks=[cb, slow])  # 256 steps, >= 0.5 s
+    batch = [p for p in pushes if p[0] == "batch"]
+    assert not any(on for _, _, on, _ in batch)  # the hook only queues
+    assert any(name == "nbvis-fit-charts" for _, name, _, _ in batch)  # pushed while training ran
+    assert sum(n for *_, n in batch) == 256  # every batch, once
+    assert cb._pump is None  # the thread ends with fit()
+
+
+def test_the_end_of_fit_picture_is_rendered_after_the_cell_not_inside_fit(monkeypatch):
+    from IPython.core.events import EventManager, available_events
+
+    import nbvis.widgets._display as display_module
+
+    shell = type("Shell", (), {})()
+    shell.events = EventManager(shell, available_events)
+    monkeypatch.setattr(display_module, "ipython", lambda: shell)
+    rendered = []
+    monkeypatch.setattr(nbvis.widgets.PictureBox, "refresh_picture", lambda box: rendered.append(box.final))
+    x, y = data()
+    cb = nbvis.show.fit_callbacks(display=False)
+    cb._handle = cb.plots.widget  # as if displayed in a notebook
+    model().fit(x, y, epochs=2, batch_size=32, verbose=0, callbacks=[cb])
+    assert rendered == []  # vl-convert holds the GIL: not while fit() runs
+    shell.events.trigger("post_run_cell", None)
+    assert rendered == [True]  # once, with the final curves
+    shell.events.trigger("post_run_cell", None)
+    assert rendered == [True]
+
+
 def test_bad_arguments_are_refused_before_training():
     with pytest.raises(ValueError, match="callbacks: expected a non-empty subset of"):
         nbvis.show.fit_callbacks(callbacks=["onBatchBegin"])
