@@ -15,12 +15,24 @@ from typing import Literal
 
 import numpy as np
 
-__all__ = ["ColumnSpec", "Table", "encode"]
+__all__ = ["ColumnSpec", "Repeated", "Table", "encode"]
 
 Precision = Literal["exact", "f32", "u8"]
 
 _INT32_MAX = np.iinfo(np.int32).max
 _FLOAT32_MAX = float(np.finfo(np.float32).max)
+
+
+@dataclass(frozen=True)
+class Repeated:
+    """One label for ``n`` rows of a category column: ``Table.append({"run": Repeated("a", 10_000), ...})``
+    encodes it once instead of per row."""
+
+    label: str
+    n: int
+
+    def __len__(self) -> int:
+        return self.n
 
 
 @dataclass(frozen=True)
@@ -49,7 +61,13 @@ class _Column:
     categories: list[str] = field(default_factory=list)
     index: dict[str, int] = field(default_factory=dict)
 
-    def codes_for(self, labels: Sequence[str]) -> np.ndarray:
+    def codes_for(self, labels: Sequence[str] | Repeated) -> np.ndarray:
+        if isinstance(labels, Repeated):
+            code = self.index.get(labels.label)
+            if code is None:
+                code = self.index[labels.label] = len(self.categories)
+                self.categories.append(labels.label)
+            return np.full(labels.n, code, dtype=np.int32)
         if len(labels) <= 64:  # the common streaming case: a few rows per append
             codes = np.empty(len(labels), dtype=np.int32)
             for i, label in enumerate(labels):
@@ -110,7 +128,7 @@ class Table:
         }
         self.n = 0
 
-    def append(self, values: Mapping[str, np.ndarray | Sequence[str]]) -> None:
+    def append(self, values: Mapping[str, np.ndarray | Sequence[str] | Repeated]) -> None:
         """Append rows given as equally long columns, one per column of the table."""
         if set(values) != set(self.specs):
             msg = f"columns {sorted(values)} do not match the table's {sorted(self.specs)}"

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from crc32c import crc32c
 
 __all__ = [
     "EVENT_GLOB",
@@ -95,8 +96,6 @@ def _tensorboardx() -> types.SimpleNamespace:
 
 
 def _masked_crc(data: bytes | memoryview) -> int:
-    from crc32c import crc32c
-
     x = crc32c(data)
     return (((x >> 15) | (x << 17)) + 0xA282EAD8) & 0xFFFFFFFF
 
@@ -161,7 +160,8 @@ class ParsedRun:
     """What the event files of one run directory hold: per tag, steps, wall times and
     values in file order; hparams; and problems met on the way."""
 
-    tags: dict[str, tuple[list[float], list[float], list[float]]] = field(default_factory=dict)
+    # steps, wall times, values: lists while reading, float64 arrays after freeze()
+    tags: dict[str, tuple[Any, Any, Any]] = field(default_factory=dict)
     hparams: dict[str, Any] = field(default_factory=dict)
     problems: list[FileProblem] = field(default_factory=list)
     start_time: float = math.inf
@@ -175,6 +175,22 @@ class ParsedRun:
         columns[2].append(value)
 
 
+    def freeze(self) -> ParsedRun:
+        """The columns as float64 arrays (compact, and quick to send between processes)."""
+        self.tags = {tag: tuple(np.asarray(c, dtype=np.float64) for c in columns)  # type: ignore[misc]
+                     for tag, columns in self.tags.items()}
+        return self
+
+
+def read_run_dir(directory: str) -> ParsedRun:
+    """Every event file of the run in ``directory``, oldest first (a top-level function:
+    worker processes run it for a big logdir)."""
+    parsed = ParsedRun()
+    for file in event_files(directory):
+        read_event_file(file, parsed)
+    return parsed.freeze()
+
+
 def event_files(directory: str) -> list[str]:
     """The event files directly in ``directory``, oldest first (TensorBoard's order)."""
     return sorted(p for p in glob.glob(os.path.join(glob.escape(directory), EVENT_GLOB)) if os.path.isfile(p))
@@ -183,24 +199,25 @@ def event_files(directory: str) -> list[str]:
 def _records(path: str, data: bytes) -> Iterator[tuple[int, memoryview] | FileProblem]:
     view = memoryview(data)
     offset, end = 0, len(data)
+    header, footer, masked = _HEADER.unpack_from, _FOOTER.unpack_from, _masked_crc
     while offset < end:
-        if end - offset < _HEADER.size:
+        if end - offset < 12:
             return  # a record still being written (or cut off): complete records only
-        length, length_crc = _HEADER.unpack_from(view, offset)
-        if _masked_crc(view[offset : offset + 8]) != length_crc:
+        length, length_crc = header(view, offset)
+        if masked(view[offset : offset + 8]) != length_crc:
             yield FileProblem(path, offset, "corrupt record header (CRC mismatch)")
             return
-        start = offset + _HEADER.size
+        start = offset + 12
         stop = start + length
-        if stop + _FOOTER.size > end:
+        if stop + 4 > end:
             return
         payload = view[start:stop]
-        (payload_crc,) = _FOOTER.unpack_from(view, stop)
-        if _masked_crc(payload) != payload_crc:
+        (payload_crc,) = footer(view, stop)
+        if masked(payload) != payload_crc:
             yield FileProblem(path, offset, "corrupt record (CRC mismatch)")
             return
         yield offset, payload
-        offset = stop + _FOOTER.size
+        offset = stop + 4
 
 
 def _tensor_scalar(tensor: Any) -> float | None:
@@ -233,6 +250,31 @@ def _hparams_of(content: bytes) -> dict[str, Any]:
     return out
 
 
+def first_wall_time(directory: str) -> float:
+    """When the run in ``directory`` started: the wall time of the first event of its
+    oldest event file (the writer's ``file_version`` record), read from the file's first
+    4 KiB; ``inf`` if none can be read."""
+    from google.protobuf.message import DecodeError
+
+    parse = _tensorboardx().Event.FromString
+    for path in event_files(directory):
+        try:
+            with open(path, "rb") as file:
+                head = file.read(4096)
+        except OSError:
+            continue
+        for record in _records(path, head):
+            if isinstance(record, FileProblem):
+                break
+            try:
+                wall = parse(record[1]).wall_time
+            except DecodeError:
+                break
+            if wall:
+                return float(wall)
+    return math.inf
+
+
 def read_event_file(path: str, into: ParsedRun) -> None:
     """Add the scalars and hparams of one event file to ``into``.
 
@@ -249,6 +291,7 @@ def read_event_file(path: str, into: ParsedRun) -> None:
         into.problems.append(FileProblem(path, 0, f"cannot be read ({exc.strerror or exc})"))
         return
     parse = _tensorboardx().Event.FromString
+    tags = into.tags
     for record in _records(path, data):
         if isinstance(record, FileProblem):
             into.problems.append(record)
@@ -267,8 +310,13 @@ def read_event_file(path: str, into: ParsedRun) -> None:
         step = float(event.step)
         for value in event.summary.value:
             kind = value.WhichOneof("value")
-            if kind == "simple_value":
-                into.add(value.tag, step, wall, value.simple_value)
+            if kind == "simple_value":  # the common case, inlined: this loop runs per point
+                columns = tags.get(value.tag)
+                if columns is None:
+                    columns = tags[value.tag] = ([], [], [])
+                columns[0].append(step)
+                columns[1].append(wall)
+                columns[2].append(value.simple_value)
             elif kind == "tensor":
                 plugin = value.metadata.plugin_data.plugin_name
                 if plugin == _HPARAMS_PLUGIN:

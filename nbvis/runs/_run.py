@@ -11,24 +11,28 @@ logdir gets a run started later with that logdir.
 from __future__ import annotations
 
 import functools
+import json
 import math
 import numbers
 import os
+import pickle
 import re
+import subprocess
+import sys
 import threading
 import time
 import warnings
 import weakref
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from ._events import ParsedRun, RunFileWriter, event_files, read_event_file
+from ._events import ParsedRun, RunFileWriter, event_files, first_wall_time, read_run_dir
 
-__all__ = ["Hub", "Run", "RunSet", "Scalars", "load", "start"]
+__all__ = ["Hub", "Run", "RunSet", "Scalars", "check_logdir", "load", "read_run", "read_runs", "scan_logdir", "start"]
 
 #: How often an open run's thread takes the logged values (seconds).
 PUMP_INTERVAL = 0.1
@@ -60,7 +64,7 @@ class _Column:
     __slots__ = ("data", "n")
 
     def __init__(self, values: Iterable[float] = ()) -> None:
-        self.data = np.asarray(list(values), dtype=np.float64)
+        self.data = np.array(values if isinstance(values, np.ndarray) else list(values), dtype=np.float64)
         self.n = len(self.data)
 
     def extend(self, values: list[float]) -> None:
@@ -606,6 +610,17 @@ def load(logdir: str | os.PathLike[str]) -> RunSet:
     >>> runs["lr=0.01"].scalars("loss").value[-1]
     >>> runs.to_pandas().groupby(["run", "tag"]).value.min()
     """
+    path = check_logdir(logdir)
+    runs = list(read_runs(scan_logdir(path), logdir=path))
+    for run in runs:
+        for problem in run.problems if run.closed else ():
+            warnings.warn(f"run {run.name!r}: {problem}", stacklevel=2)
+    return RunSet(runs, logdir=path)
+
+
+def check_logdir(logdir: str | os.PathLike[str]) -> str:
+    """``logdir`` as an absolute path, or an error naming it if it is missing, not a
+    directory or unreadable."""
     path = _normalise_logdir(logdir)
     shown = os.fspath(logdir)
     if not os.path.exists(path):
@@ -617,19 +632,76 @@ def load(logdir: str | os.PathLike[str]) -> RunSet:
     if not os.access(path, os.R_OK | os.X_OK):
         msg = f"logdir: {shown!r} cannot be read (permission denied)"
         raise PermissionError(msg)
+    return path
+
+
+def scan_logdir(path: str) -> list[Run | tuple[str, str]]:
+    """The runs of the logdir at ``path`` in board order (start time, then name),
+    unread: a run still open in this process (every point so far flushed to it), or the
+    ``(name, directory)`` to :func:`read_run`. Cheap: one small read per run."""
     live = {run.name: run for run in Hub.shared().open_runs(path)}
-    runs = []
+    found: list[tuple[float, str, Run | tuple[str, str]]] = []
     for name, directory in _run_dirs(path):
-        if name in live:
-            live[name].flush()
-            runs.append(live.pop(name))
-            continue
-        parsed = ParsedRun()
-        for file in event_files(directory):
-            read_event_file(file, parsed)
-        run = Run(name, logdir=path, parsed=parsed)
-        for problem in run.problems:
-            warnings.warn(f"run {name!r}: {problem}", stacklevel=2)
-        runs.append(run)
-    runs.extend(live.values())  # open runs that have not written yet
-    return RunSet(sorted(runs, key=lambda r: (r.start_time, r.name)), logdir=path)
+        run = live.pop(name, None)
+        if run is not None:
+            run.flush()
+            found.append((run.start_time, name, run))
+        else:
+            found.append((first_wall_time(directory), name, (name, directory)))
+    found.sort(key=lambda f: (f[0], f[1]))
+    return [item for _, _, item in found] + list(live.values())  # open runs that have not written yet
+
+
+def read_run(name: str, directory: str, *, logdir: str) -> Run:
+    """Every point of the run in ``directory`` (its problems in ``run.problems``)."""
+    return Run(name, logdir=logdir, parsed=read_run_dir(directory))
+
+
+# Parsing is CPU-bound Python (a protobuf per record): from this many runs on, worker
+# processes read them and a fresh interpreter's start-up (~0.5 s) pays.
+_PROCESSES_FROM = 8
+
+
+def read_runs(items: Sequence[Run | tuple[str, str]], *, logdir: str) -> Iterator[Run]:
+    """:func:`read_run` for each ``(name, directory)`` (a :class:`Run` passes through),
+    in order; with many runs and several CPUs, in worker processes (``_reader.py``). A
+    worker that fails leaves its runs to be read here: the result is the same."""
+    todo = [item for item in items if not isinstance(item, Run)]
+    workers = min(len(todo) // 2, os.cpu_count() or 1, 8)
+    if len(todo) < _PROCESSES_FROM or workers < 2:
+        for item in items:
+            yield item if isinstance(item, Run) else read_run(*item, logdir=logdir)
+        return
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}  # this process's imports
+    procs: list[subprocess.Popen[bytes] | None] = []
+    try:
+        for _ in range(workers):  # all started first: their start-ups overlap
+            procs.append(subprocess.Popen([sys.executable, "-m", "nbvis.runs._reader"], stdin=subprocess.PIPE,
+                                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env))
+        for k, started in enumerate(procs):  # worker k reads runs k, k + workers, ...: results come in order
+            if started is not None and started.stdin is not None:
+                try:
+                    started.stdin.write(json.dumps([directory for _, directory in todo[k::workers]]).encode())
+                    started.stdin.close()
+                except OSError:  # it died at start-up: its runs are read here
+                    procs[k] = None
+        i = 0
+        for item in items:
+            if isinstance(item, Run):
+                yield item
+                continue
+            proc, parsed = procs[i % workers], None
+            if proc is not None and proc.stdout is not None:
+                try:
+                    parsed = pickle.load(proc.stdout)
+                except (EOFError, OSError, pickle.UnpicklingError):
+                    procs[i % workers] = None  # that worker died: its runs are read here
+            yield Run(item[0], logdir=logdir, parsed=parsed if isinstance(parsed, ParsedRun) else read_run_dir(item[1]))
+            i += 1
+    finally:  # done, or the caller stopped early (a closed board)
+        for left in procs:
+            if left is not None:
+                left.kill()
+                left.wait()
+                if left.stdout is not None:
+                    left.stdout.close()

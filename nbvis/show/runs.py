@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import os
+import time
+import warnings
 from collections.abc import Sequence
 
 from .._validate import check_choice, check_smoothing
-from ..runs import Run, RunSet, load
+from ..runs import Run, RunSet
+from ..runs._run import check_logdir, read_run, scan_logdir
 from ..widgets.board import X_AXES, RunsBoard
 
 __all__ = ["runs"]
+
+# A logdir is read on the calling thread for this long; the rest joins the board from a
+# background thread (a progress bar meanwhile), so a big logdir is on screen at once.
+_READ_BUDGET_S = 0.5
 
 
 def runs(
@@ -36,7 +43,10 @@ def runs(
     Returns
     -------
     RunsBoard
-        ``board.runs`` is the :class:`~nbvis.runs.RunSet` it shows.
+        ``board.runs`` is the :class:`~nbvis.runs.RunSet` it shows. A big logdir is
+        on screen at once: what can be read in half a second is there when the call
+        returns, and the other runs join the board, in order, from a background thread
+        (a progress bar shows how far it got); ``board.wait()`` waits for them.
 
     Notes
     -----
@@ -57,8 +67,9 @@ def runs(
     if isinstance(height, bool) or not isinstance(height, int) or height < 80:
         msg = f"height: expected an int of at least 80 (pixels), got {height!r}"
         raise ValueError(msg)
+    pending: list[Run | tuple[str, str]] = []
     if isinstance(source, (str, os.PathLike)):
-        runset = load(source)
+        runset, pending = _read_for(check_logdir(source), _READ_BUDGET_S)
     elif isinstance(source, RunSet):
         runset = source
     elif isinstance(source, Run):
@@ -71,4 +82,24 @@ def runs(
             f"got {type(source).__name__}"
         )
         raise TypeError(msg)
-    return RunsBoard(runset, smoothing=float(smoothing), x_axis=x_axis, height=height)
+    return RunsBoard(runset, smoothing=float(smoothing), x_axis=x_axis, height=height, pending=pending)
+
+
+def _read_for(logdir: str, budget: float) -> tuple[RunSet, list[Run | tuple[str, str]]]:
+    """The runs of ``logdir`` read within ``budget`` seconds, and the rest (in board
+    order: a run of this process, or the ``(name, directory)`` of one on disk), which the
+    board reads on a background thread."""
+    start = time.perf_counter()
+    runs: list[Run] = []
+    items = scan_logdir(logdir)
+    for i, item in enumerate(items):
+        if isinstance(item, Run):
+            runs.append(item)
+        elif time.perf_counter() - start > budget:
+            return RunSet(runs, logdir=logdir), items[i:]
+        else:
+            run = read_run(*item, logdir=logdir)
+            for problem in run.problems:  # the board notes them too
+                warnings.warn(f"run {run.name!r}: {problem}", stacklevel=3)
+            runs.append(run)
+    return RunSet(runs, logdir=logdir), []

@@ -14,17 +14,17 @@ from __future__ import annotations
 
 import colorsys
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import traitlets as t
 
-from .._columns import ColumnSpec, Table
+from .._columns import ColumnSpec, Repeated, Table
 from .._downsample import m4
 from ..export import PICTURE_COLUMNS, Snapshot
 from ..runs import Run, RunSet
-from ..runs._run import Hub, Rows
+from ..runs._run import Hub, Rows, read_runs
 from ._live import LiveWidget, Module
 
 __all__ = ["X_AXES", "RunsBoard", "run_color"]
@@ -65,6 +65,7 @@ class RunsBoard(LiveWidget):
     runs_info: t.List[dict[str, Any]] = t.List().tag(sync=True)
     options = t.Dict().tag(sync=True)
     notes = t.List(t.Unicode()).tag(sync=True)
+    loading = t.Dict().tag(sync=True)  # {"done": runs read, "total": runs} while runs are read from disk
 
     def __init__(
         self,
@@ -73,6 +74,7 @@ class RunsBoard(LiveWidget):
         smoothing: float = 0.6,
         x_axis: str = "step",
         height: int = 220,
+        pending: Sequence[Run | tuple[str, str]] = (),
         **kwargs: Any,
     ) -> None:
         super().__init__({SCALARS: Table(_schema())}, flush_interval=0.1, **kwargs)
@@ -82,8 +84,48 @@ class RunsBoard(LiveWidget):
         self._board_lock = threading.RLock()
         for run in runs:
             self.add_run(run)
+        self._pending = list(pending)
+        self._loaded = threading.Event()
+        if self._pending and runs.logdir is not None:
+            self.loading = {"done": len(self._runs), "total": len(self._runs) + len(self._pending)}
+            threading.Thread(target=self._read_pending, args=(runs.logdir,), name="nbvis-board-reader",
+                             daemon=True).start()
+        else:
+            self._loaded.set()
         if runs.logdir is not None:
             Hub.shared().watch(runs.logdir, self)
+
+    def _read_pending(self, logdir: str) -> None:
+        done, total = len(self._runs), len(self._runs) + len(self._pending)
+        try:
+            for run in read_runs(self._pending, logdir=logdir):
+                if self._closed:
+                    return
+                self.add_run(run)
+                done += 1
+                self.loading = {"done": done, "total": total}
+        except Exception as exc:  # the board keeps going, with what it has; the note says why
+            self.notes = [*self.notes, f"reading {logdir} stopped after {done} runs ({type(exc).__name__}: {exc})"]
+        finally:
+            self.loading = {}
+            self._loaded.set()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait until every run of the logdir has been read from disk (a big logdir is
+        read on a background thread, its runs joining the board as they come).
+
+        Returns
+        -------
+        bool
+            ``True`` once everything is read; ``False`` if ``timeout`` seconds passed first.
+
+        Examples
+        --------
+        >>> board = nbvis.show.runs("big_logdir")
+        >>> board.wait()
+        >>> board.runs.to_pandas()
+        """
+        return self._loaded.wait(timeout)
 
     @property
     def runs(self) -> RunSet:
@@ -115,21 +157,12 @@ class RunsBoard(LiveWidget):
     def _take(self, run: Run, rows: Rows) -> None:
         if self._closed:
             return
-        names, tags, steps, times, values = [], [], [], [], []
         for tag, (step, wall, value) in rows.items():
-            if not len(step):
-                continue
-            names.extend([run.name] * len(step))
-            tags.extend([tag] * len(step))
-            steps.append(step)
-            times.append(wall - run.start_time)
-            values.append(value)
-        if not names:
-            return
-        self.append_rows(SCALARS, {
-            "run": names, "tag": tags, "step": np.concatenate(steps),
-            "time": np.concatenate(times), "value": np.concatenate(values),
-        })
+            if len(step):  # one label per column, not per row: a run of 40,000 points is 4 appends
+                self.append_rows(SCALARS, {
+                    "run": Repeated(run.name, len(step)), "tag": Repeated(tag, len(step)),
+                    "step": step, "time": wall - run.start_time, "value": value,
+                })
 
     def close(self) -> None:
         """Stop following the runs and close the widget."""

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from nbvis._columns import ColumnSpec, Table, encode
+from nbvis._columns import ColumnSpec, Repeated, Table, encode
 
 
 def decode(header, buffers, name):
@@ -58,6 +58,17 @@ def test_categories_keep_order_of_first_appearance_across_appends():
     assert t.categories("s") == ["zeta", "alpha", "beta"]
     assert t.labels("s") == ["zeta", "alpha", "zeta", "beta", "alpha"]
     np.testing.assert_array_equal(t.column("s"), [0, 1, 0, 2, 1])
+
+
+def test_a_repeated_label_encodes_like_the_same_label_per_row():
+    by_row, repeated = make(), make()
+    by_row.append({"x": [0, 1, 2, 3], "y": [0] * 4, "s": ["b", "b", "a", "a"]})
+    repeated.append({"x": [0, 1], "y": [0, 0], "s": Repeated("b", 2)})
+    repeated.append({"x": [2, 3], "y": [0, 0], "s": Repeated("a", 2)})
+    assert repeated.labels("s") == by_row.labels("s") and repeated.categories("s") == ["b", "a"]
+    np.testing.assert_array_equal(repeated.column("s"), by_row.column("s"))
+    with pytest.raises(ValueError, match="different lengths"):
+        repeated.append({"x": [4, 5, 6], "y": [0, 0, 0], "s": Repeated("a", 2)})
 
 
 def test_many_appends_grow_the_table_without_losing_rows():

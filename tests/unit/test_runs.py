@@ -267,3 +267,81 @@ def test_the_board_picture_is_one_chart_per_tag_in_the_run_colours():
 
     assert static_bundle(snap)  # vl-convert draws it
     board.close()
+
+
+def _sweep(logdir, n=10, steps=200):
+    for i in range(n):
+        with start(f"r{i}", logdir=logdir, hparams={"i": i}) as run:
+            _log_curve(run, steps, offset=i)
+    bad = os.path.join(logdir, "r3", os.listdir(os.path.join(logdir, "r3"))[0])
+    with open(bad, "r+b") as f:  # a corrupt record in one run: its problem must come back too
+        f.seek(os.path.getsize(bad) // 2)
+        f.write(b"\xff" * 8)
+
+
+def _same(a, b):
+    assert a.names == b.names
+    for x, y in zip(a, b):
+        assert x.tags == y.tags and x.hparams == y.hparams and x.problems == y.problems
+        assert x.start_time == y.start_time
+        for tag in x.tags:
+            for column in ("step", "wall_time", "value"):
+                np.testing.assert_array_equal(getattr(x.scalars(tag), column), getattr(y.scalars(tag), column))
+
+
+def test_a_big_logdir_is_read_by_worker_processes_with_the_same_result(tmp_path, monkeypatch):
+    import nbvis.runs._run as run_module
+
+    _sweep(tmp_path)
+    started = []
+    real = subprocess.Popen
+    monkeypatch.setattr(run_module.subprocess, "Popen", lambda *a, **k: started.append(a) or real(*a, **k))
+    with pytest.warns(UserWarning, match=r"run 'r3': .*events.*corrupt record"):
+        parallel = load(tmp_path)
+    workers = min(5, os.cpu_count() or 1)  # half the runs, at most one per CPU
+    assert len(started) == (workers if workers > 1 else 0)
+    assert all("nbvis.runs._reader" in a[0] for a in started)
+    monkeypatch.setattr(run_module, "_PROCESSES_FROM", 10**9)
+    with pytest.warns(UserWarning):
+        here = load(tmp_path)
+    _same(parallel, here)
+    assert parallel.names == [f"r{i}" for i in range(10)] and len(parallel["r3"].problems) == 1
+
+
+def test_a_worker_that_cannot_start_leaves_its_runs_to_be_read_here(tmp_path, monkeypatch):
+    import nbvis.runs._run as run_module
+
+    _sweep(tmp_path)
+    monkeypatch.setattr(run_module, "_PROCESSES_FROM", 10**9)
+    with pytest.warns(UserWarning):
+        here = load(tmp_path)
+    monkeypatch.setattr(run_module, "_PROCESSES_FROM", 8)
+    monkeypatch.setattr(run_module.sys, "executable", "/bin/false")  # every worker exits at once
+    with pytest.warns(UserWarning):
+        _same(load(tmp_path), here)
+
+
+def test_loading_in_a_script_without_a_main_guard_runs_the_script_once(tmp_path):
+    _sweep(tmp_path)
+    script = tmp_path / "script.py"
+    script.write_text(f"import nbvis\nprint('ran')\nprint(len(nbvis.runs.load({str(tmp_path)!r})))\n")
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, check=True, timeout=120)
+    assert out.stdout.split() == ["ran", "10"]  # the workers never re-run the caller's __main__
+
+
+def test_a_board_of_a_big_logdir_is_back_at_once_and_the_rest_joins_in_order(tmp_path, monkeypatch):
+    show_runs = sys.modules["nbvis.show.runs"]  # the module (nbvis.show.runs is the function)
+
+    _sweep(tmp_path)
+    with pytest.warns(UserWarning):
+        everything = load(tmp_path)
+    monkeypatch.setattr(show_runs, "_READ_BUDGET_S", 0.0)  # as if each run took longer than the budget
+    board = nbvis.show.runs(tmp_path)
+    assert len(board.runs) < 10  # back before every run is read
+    assert board.wait(timeout=60)
+    _same(board.runs, everything)
+    assert [info["name"] for info in board.runs_info] == everything.names  # colours in board order
+    assert board.loading == {} and any("r3: " in note and "corrupt" in note for note in board.notes)
+    n = board.tables["scalars"].n
+    assert n == sum(len(r.scalars(t)) for r in everything for t in r.tags)  # every point on the board
+    board.close()

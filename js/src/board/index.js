@@ -15,6 +15,7 @@ const CSS = `
 .nbvis-board-bar input[type=text] { width: 150px; }
 .nbvis-board-bar input.nbvis-invalid { outline: 2px solid #d62728; }
 .nbvis-board-notes { color: #a94400; white-space: pre-wrap; }
+.nbvis-board-progress { display: flex; gap: 8px; align-items: center; font-size: 12px; color: #555; }
 .nbvis-board-legend { display: flex; flex-wrap: wrap; gap: 4px 12px; margin-bottom: 6px; }
 .nbvis-board-legend span.nbvis-board-run { cursor: pointer; user-select: none; white-space: nowrap; }
 .nbvis-board-legend span.nbvis-board-off { opacity: 0.35; text-decoration: line-through; }
@@ -144,6 +145,12 @@ export class Board {
       control("log y", log), reset);
     this.notes = document.createElement("div");
     this.notes.className = "nbvis-board-notes";
+    this.progress = document.createElement("div");
+    this.progress.className = "nbvis-board-progress";
+    this.progressBar = document.createElement("progress");
+    this.progressText = document.createElement("span");
+    this.progress.append(this.progressBar, this.progressText);
+    this.progress.hidden = true;
     this.legend = document.createElement("div");
     this.legend.className = "nbvis-board-legend";
     // entries are rebuilt as data arrive: leaving the whole legend ends a hover
@@ -165,7 +172,7 @@ export class Board {
     this.parallel = new Parallel();
     this.parallel.onChange = () => this.schedule(true);
     details.append(summary, this.table.el, this.parallel.el);
-    this.el.replaceChildren(bar, this.notes, this.legend, this.grid, details);
+    this.el.replaceChildren(bar, this.progress, this.notes, this.legend, this.grid, details);
   }
 
   filterBox(key, title) {
@@ -322,6 +329,11 @@ export class Board {
     const notes = this.model.get("notes") ?? [];
     this.notes.textContent = notes.join("\n");
     this.notes.hidden = notes.length === 0;
+    const { done = 0, total = 0 } = this.model.get("loading") ?? {};
+    this.progress.hidden = !(total > done);
+    this.progressBar.max = Math.max(1, total);
+    this.progressBar.value = done;
+    this.progressText.textContent = `reading runs from disk: ${done} of ${total}`;
   }
 
   toggle(name, solo) {
@@ -364,6 +376,7 @@ export class Board {
       table: [...this.table.el.querySelectorAll("tbody tr")].map((tr) => [...tr.children].map((td) => td.textContent)),
       highlight: this.highlight,
       mode: this.state.mode,
+      progress: this.progress.hidden ? null : this.progressText.textContent,
     };
   }
 
@@ -464,6 +477,7 @@ export default {
     const onInfo = () => board.schedule(true);
     model.on("change:runs_info", onInfo);
     model.on("change:notes", onInfo);
+    model.on("change:loading", onInfo);
     const resize = new ResizeObserver(() => board.schedule(true));
     resize.observe(el);
     board.schedule(true);
@@ -472,6 +486,7 @@ export default {
       resize.disconnect();
       model.off("change:runs_info", onInfo);
       model.off("change:notes", onInfo);
+      model.off("change:loading", onInfo);
       if (board.pending) cancelAnimationFrame(board.pending);
       if (board.tableTimer) clearTimeout(board.tableTimer);
     };
