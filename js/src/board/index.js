@@ -66,6 +66,9 @@ export class Board {
   constructor(model, el) {
     this.model = model;
     this.el = el;
+    this.lastDraw = 0; // when the last redraw ended, and what it cost (ms): see scheduleData
+    this.drawMs = 0;
+    this.dataTimer = 0;
     const options = model.get("options") ?? {};
     this.state = {
       hidden: new Set(),
@@ -215,7 +218,7 @@ export class Board {
     if (!table) return;
     if (table.n < this.data.read) this.data = new BoardData(); // replaced (a reset)
     if (this.data.ingest(table)) {
-      this.schedule();
+      this.scheduleData();
       // the legend, the table and the parallel coordinates follow at most 3 times a second
       this.tableTimer ??= setTimeout(() => {
         this.tableTimer = null;
@@ -227,6 +230,27 @@ export class Board {
   reset(store) {
     this.data = new BoardData();
     this.ingest(store);
+  }
+
+  /**
+   * Redraw for new data, leaving the machine time for everything else: at most one
+   * redraw per 100 ms (per second while the kernel reads a logdir), or per three times
+   * the last frame's cost. Rasterising thousands of dense lines is work for the CPU too,
+   * and a board that redrew at every message would slow its own data down.
+   */
+  scheduleData() {
+    if (this.dataTimer) return;
+    const { done = 0, total = 0 } = this.model.get("loading") ?? {};
+    const reading = total > done; // the kernel is still reading runs from disk: once a second
+    const wait = this.lastDraw + Math.max(reading ? 1000 : 100, 3 * this.drawMs) - performance.now();
+    if (!(wait > 0)) {
+      this.schedule();
+      return;
+    }
+    this.dataTimer = setTimeout(() => {
+      this.dataTimer = 0;
+      this.schedule();
+    }, wait);
   }
 
   /** Redraw on the next frame (with `all`, the legend and the table too). */
@@ -265,6 +289,21 @@ export class Board {
 
   draw(everything) {
     if (!this.el.isConnected) return;
+    const began = performance.now();
+    try {
+      this.drawAll(everything);
+    } finally {
+      this.lastDraw = performance.now();
+      this.drawMs = this.lastDraw - began;
+      // what the frame really cost: canvas strokes are rasterised after this code returns
+      requestAnimationFrame(() => {
+        this.lastDraw = performance.now();
+        this.drawMs = Math.max(this.drawMs, this.lastDraw - began);
+      });
+    }
+  }
+
+  drawAll(everything) {
     const total = Math.max(320, this.grid.clientWidth || this.el.clientWidth || 800);
     const columns = Math.max(1, Math.min(3, Math.floor(total / 420)));
     const width = Math.floor((total - 8 * (columns - 1)) / columns) - 1;
@@ -489,6 +528,7 @@ export default {
       model.off("change:loading", onInfo);
       if (board.pending) cancelAnimationFrame(board.pending);
       if (board.tableTimer) clearTimeout(board.tableTimer);
+      if (board.dataTimer) clearTimeout(board.dataTimer);
     };
   },
 };

@@ -97,6 +97,7 @@ function withAlpha(color, alpha) {
 export class Plot {
   constructor(tag) {
     this.tag = tag;
+    this.decimated = new WeakMap(); // Series -> { key, raw, smooth }
     this.el = document.createElement("div");
     this.el.className = "nbvis-board-chart";
     this.el.dataset.tag = tag;
@@ -138,12 +139,24 @@ export class Plot {
     let hi = -Infinity;
     const drawn = [];
     for (const series of runs) {
-      const xs = series.xs(s.mode, s.starts.get(series.run) ?? 0);
+      const start = s.starts.get(series.run) ?? 0;
+      const xs = series.xs(s.mode, start);
       const sorted = series.isMonotone(s.mode);
-      const raw = decimate(xs, series.value.data, series.n, domain[0], domain[1], width, sorted);
-      const smooth = s.smoothing > 0
-        ? decimate(xs, series.smoothed(s.smoothing), series.n, domain[0], domain[1], width, sorted)
-        : null;
+      // a series that did not change keeps its decimation: a board that is still
+      // filling only decimates what arrived
+      const key = `${s.mode}|${start}|${domain[0]}|${domain[1]}|${width}|${series.version}|${s.smoothing}`;
+      let cached = this.decimated.get(series);
+      if (!cached || cached.key !== key) {
+        cached = {
+          key,
+          raw: decimate(xs, series.value.data, series.n, domain[0], domain[1], width, sorted),
+          smooth: s.smoothing > 0
+            ? decimate(xs, series.smoothed(s.smoothing), series.n, domain[0], domain[1], width, sorted)
+            : null,
+        };
+        this.decimated.set(series, cached);
+      }
+      const { raw, smooth } = cached;
       const positive = s.logY ? this.minPositive(raw) : Infinity;
       lo = Math.min(lo, s.logY ? positive : raw.lo);
       hi = Math.max(hi, raw.hi);
@@ -224,9 +237,14 @@ export class Plot {
   }
 
   stroke(ctx, d, sx, sy, color, width, log) {
+    const span = d.n > 1 ? Math.abs(sx(d.x[d.n - 1]) - sx(d.x[0])) : 0;
+    if (d.n > 2 * Math.max(1, span)) {
+      this.columns(ctx, d, sx, sy, color, width, log);
+      return;
+    }
     ctx.strokeStyle = color;
     ctx.lineWidth = width;
-    ctx.lineJoin = "round";
+    ctx.lineJoin = "bevel"; // round joins on thousands of vertices cost the rasteriser a lot
     ctx.beginPath();
     let pen = false;
     for (let i = 0; i < d.n; i++) {
@@ -241,6 +259,58 @@ export class Plot {
       else ctx.moveTo(px, py);
       pen = true;
     }
+    ctx.stroke();
+  }
+
+  /**
+   * A dense line (several points per pixel column) as one rectangle per column, from
+   * the lowest to the highest y the line reaches there (joined to the previous column's
+   * last point): the pixels a polyline through those points covers, at a fraction of
+   * the cost of stroking a path that zigzags thousands of times. Columns further apart
+   * (a sparse stretch) are joined by line segments.
+   */
+  columns(ctx, d, sx, sy, color, width, log) {
+    ctx.fillStyle = color;
+    ctx.strokeStyle = color;
+    ctx.lineWidth = width;
+    ctx.beginPath(); // the segments between columns that are not adjacent
+    let col = null;
+    let lo = 0;
+    let hi = 0;
+    let prevY = 0;
+    const flush = () => {
+      if (col !== null) ctx.fillRect(col, lo - width / 2, 1, hi - lo + width);
+    };
+    for (let i = 0; i < d.n; i++) {
+      const v = d.y[i];
+      if (!Number.isFinite(v) || (log && v <= 0)) {
+        flush();
+        col = null;
+        continue;
+      }
+      const px = Math.floor(sx(d.x[i]));
+      const py = sy(v);
+      if (px === col) {
+        if (py < lo) lo = py;
+        if (py > hi) hi = py;
+      } else {
+        flush();
+        if (col !== null && Math.abs(px - col) === 1) {
+          lo = Math.min(prevY, py);
+          hi = Math.max(prevY, py);
+        } else {
+          if (col !== null) {
+            ctx.moveTo(col + 0.5, prevY);
+            ctx.lineTo(px + 0.5, py);
+          }
+          lo = py;
+          hi = py;
+        }
+        col = px;
+      }
+      prevY = py;
+    }
+    flush();
     ctx.stroke();
   }
 
