@@ -35,7 +35,7 @@ STATE = f"""() => {{ const b = {BOARD}; if (!b) return null; const d = b.debug()
 def measure(lab, logdir: str, n_runs: int, points: int) -> tuple[float, int, float]:
     lab.server.write_notebook("big.ipynb", [f"import nbvis\nboard = nbvis.show.runs({logdir!r})\nboard"])
     lab.open("big.ipynb")
-    lab.page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    lab.start_command("notebook:run-all-cells")  # not awaited: the clock starts with the run
     t0 = time.perf_counter()
     first = None
     first_runs = 0

@@ -8,7 +8,9 @@ re-run (a script without a ``__main__`` guard is safe), and no kernel thread is 
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import pickle
 import sys
 
@@ -18,6 +20,8 @@ __all__ = ["main"]
 
 
 def main() -> None:
+    with contextlib.suppress(OSError):
+        os.nice(10)  # background work: the notebook's kernel and browser come first
     directories = json.load(sys.stdin)
     out = sys.stdout.buffer
     for directory in directories:

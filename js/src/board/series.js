@@ -260,15 +260,23 @@ export class BoardData {
     const steps = table.columns.get("step").data;
     const times = table.columns.get("time").data;
     const values = table.columns.get("value").data;
+    let s = null;
+    let runCode = -1;
+    let tagCode = -1;
     for (let i = this.read; i < table.n; i++) {
-      const run = runs.categories[runs.data[i]];
-      const tag = tags.categories[tags.data[i]];
-      const key = `${run}\u0000${tag}`;
-      let s = this.series.get(key);
-      if (!s) {
-        s = new Series(run, tag);
-        this.series.set(key, s);
-        if (!this.tags.includes(tag)) this.tags.push(tag);
+      // rows come in long stretches of one run and tag: look the series up once a stretch
+      if (runs.data[i] !== runCode || tags.data[i] !== tagCode) {
+        runCode = runs.data[i];
+        tagCode = tags.data[i];
+        const run = runs.categories[runCode];
+        const tag = tags.categories[tagCode];
+        const key = `${run}\u0000${tag}`;
+        s = this.series.get(key);
+        if (!s) {
+          s = new Series(run, tag);
+          this.series.set(key, s);
+          if (!this.tags.includes(tag)) this.tags.push(tag);
+        }
       }
       s.push(steps[i], times[i], values[i]);
     }
