@@ -88,8 +88,23 @@ def test_a_board_of_runs_keeps_colours_filters_hides_solos_zooms_together_and_li
     d = debug(lab)
     assert [r[0] for r in d["table"]] == ["lr=0.001", "lr=0.01", "lr=0.1"]
     lab.page.locator(".nbvis-board-table tbody tr", has_text="lr=0.01").first.hover()
-    wait_board(lab, "(d) => d.highlight === 'lr=0.01'")
+    d = wait_board(lab, "(d) => d.highlight === 'lr=0.01'")
+    assert [line["run"] for line in d["parallel"]["lines"]][-1] == "lr=0.01"  # on top, and thicker
+    assert {line["run"]: line["width"] for line in d["parallel"]["lines"]}["lr=0.01"] > 2
     lab.page.mouse.move(0, 0)
+
+    # parallel coordinates: an axis per hparam, then the chosen metric; a line per run
+    d = debug(lab)
+    assert d["parallel"]["axes"] == ["lr", "opt", "acc last"]  # the first metric by default
+    lab.page.locator(".nbvis-board-parallel select").select_option(label="loss last")
+    d = wait_board(lab, "(d) => d.parallel.axes[2] === 'loss last'")
+    lines = {line["run"]: line["points"] for line in d["parallel"]["lines"]}
+    assert sorted(lines) == ["lr=0.001", "lr=0.01", "lr=0.1"] and all(len(p) == 3 for p in lines.values())
+    # lr spans 100x: a log axis, largest on top; one opt value, at one height for every run
+    assert lines["lr=0.1"][0][1] < lines["lr=0.01"][0][1] < lines["lr=0.001"][0][1]
+    assert len({p[1][1] for p in lines.values()}) == 1
+    # last loss, exp(-1990 lr) + 0.1 i: lr=0.001 (0.34) highest, then lr=0.01 (0.10), lr=0.1 (0.00)
+    assert lines["lr=0.001"][2][1] < lines["lr=0.01"][2][1] < lines["lr=0.1"][2][1]
 
     # legend: click hides, shift-click solos, shift-click again leaves solo
     lab.page.locator(".nbvis-board-run", has_text="lr=0.1").first.click()

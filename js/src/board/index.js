@@ -416,6 +416,7 @@ export class Board {
       highlight: this.highlight,
       mode: this.state.mode,
       progress: this.progress.hidden ? null : this.progressText.textContent,
+      parallel: this.parallel.drawn ?? null,
     };
   }
 

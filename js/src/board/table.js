@@ -157,6 +157,7 @@ export class Parallel {
     if (this.metric) this.select.value = this.metric;
     const axes = [...columns.filter((c) => c.kind === "hparam"), ...metrics.filter((c) => c.key === this.metric)];
     this.el.hidden = axes.length < 2;
+    this.drawn = null;
     if (this.el.hidden) return;
     const height = 180;
     const ratio = globalThis.devicePixelRatio || 1;
@@ -175,8 +176,12 @@ export class Parallel {
     const scales = axes.map((col) => parallelAxis(rows.map((r) => r.cells.get(col.key)), bottom - top));
     const shown = new Set(visible);
     const order = [...rows.filter((r) => r.run !== highlight), ...rows.filter((r) => r.run === highlight)];
+    // what was drawn (CSS pixels), for tests and the debug handle
+    this.drawn = { axes: axes.map((c) => c.label), lines: [] };
     for (const row of order) {
       if (!shown.has(row.run)) continue;
+      const line = { run: row.run, width: row.run === highlight ? 3 : 1.5, points: [] };
+      this.drawn.lines.push(line);
       ctx.strokeStyle = colors.get(row.run) ?? "#4c78a8";
       ctx.globalAlpha = highlight && row.run !== highlight ? 0.2 : 1;
       ctx.lineWidth = row.run === highlight ? 3 : 1.5;
@@ -191,6 +196,7 @@ export class Parallel {
         }
         if (pen) ctx.lineTo(left + i * gap, top + py);
         else ctx.moveTo(left + i * gap, top + py);
+        line.points.push([left + i * gap, top + py]);
         pen = true;
       });
       ctx.stroke();
