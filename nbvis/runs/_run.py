@@ -32,7 +32,7 @@ import numpy as np
 
 from ._events import ParsedRun, RunFileWriter, event_files, first_wall_time, read_run_dir
 
-__all__ = ["Hub", "Run", "RunSet", "Scalars", "check_logdir", "load", "read_run", "read_runs", "scan_logdir", "start"]
+__all__ = ["Hub", "Run", "RunSet", "Scalars", "check_logdir", "load", "read_run", "read_runs", "scan_logdir", "start", "warn_problems"]
 
 #: How often an open run's thread takes the logged values (seconds).
 PUMP_INTERVAL = 0.1
@@ -613,9 +613,14 @@ def load(logdir: str | os.PathLike[str]) -> RunSet:
     path = check_logdir(logdir)
     runs = list(read_runs(scan_logdir(path), logdir=path))
     for run in runs:
-        for problem in run.problems if run.closed else ():
-            warnings.warn(f"run {run.name!r}: {problem}", stacklevel=2)
+        warn_problems(run, stacklevel=3)
     return RunSet(runs, logdir=path)
+
+
+def warn_problems(run: Run, *, stacklevel: int) -> None:
+    """One warning per problem met reading ``run``'s files (naming the file and offset)."""
+    for problem in run.problems:
+        warnings.warn(f"run {run.name!r}: {problem}", stacklevel=stacklevel)
 
 
 def check_logdir(logdir: str | os.PathLike[str]) -> str:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import os
 import time
-import warnings
 from collections.abc import Sequence
 
 from .._validate import check_choice, check_smoothing
 from ..runs import Run, RunSet
-from ..runs._run import check_logdir, read_run, scan_logdir
+from ..runs._run import check_logdir, read_run, scan_logdir, warn_problems
 from ..widgets.board import X_AXES, RunsBoard
 
 __all__ = ["runs"]
@@ -99,7 +98,6 @@ def _read_for(logdir: str, budget: float) -> tuple[RunSet, list[Run | tuple[str,
             return RunSet(runs, logdir=logdir), items[i:]
         else:
             run = read_run(*item, logdir=logdir)
-            for problem in run.problems:  # the board notes them too
-                warnings.warn(f"run {run.name!r}: {problem}", stacklevel=3)
+            warn_problems(run, stacklevel=4)  # the board notes them too
             runs.append(run)
     return RunSet(runs, logdir=logdir), []

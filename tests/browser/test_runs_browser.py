@@ -75,6 +75,7 @@ def test_a_board_of_runs_keeps_colours_filters_hides_solos_zooms_together_and_li
     assert [c["tag"] for c in d["charts"]] == ["acc", "loss"]
     assert [e["run"] for e in d["legend"]] == ["lr=0.1", "lr=0.01", "lr=0.001"]
     assert len({e["color"] for e in d["legend"]}) == 3
+    assert d["progress"] is None  # everything read: no progress bar on screen
     colours_drawn(lab, d)
     for c in d["charts"]:
         assert all("." not in t for t in c["xTicks"]), c["xTicks"]  # integer steps

@@ -16,6 +16,7 @@ const CSS = `
 .nbvis-board-bar input.nbvis-invalid { outline: 2px solid #d62728; }
 .nbvis-board-notes { color: #a94400; white-space: pre-wrap; }
 .nbvis-board-progress { display: flex; gap: 8px; align-items: center; font-size: 12px; color: #555; }
+.nbvis-board-progress[hidden] { display: none; }
 .nbvis-board-legend { display: flex; flex-wrap: wrap; gap: 4px 12px; margin-bottom: 6px; }
 .nbvis-board-legend span.nbvis-board-run { cursor: pointer; user-select: none; white-space: nowrap; }
 .nbvis-board-legend span.nbvis-board-off { opacity: 0.35; text-decoration: line-through; }
@@ -235,8 +236,8 @@ export class Board {
   /**
    * Redraw for new data, leaving the machine time for everything else: at most one
    * redraw per 100 ms (per second while the kernel reads a logdir), or per three times
-   * the last frame's cost. Rasterising thousands of dense lines is work for the CPU too,
-   * and a board that redrew at every message would slow its own data down.
+   * the last redraw's cost. Rasterising thousands of dense lines is CPU work after this
+   * code returns, and a board that redrew at every message would slow its own data down.
    */
   scheduleData() {
     if (this.dataTimer) return;
@@ -295,11 +296,6 @@ export class Board {
     } finally {
       this.lastDraw = performance.now();
       this.drawMs = this.lastDraw - began;
-      // what the frame really cost: canvas strokes are rasterised after this code returns
-      requestAnimationFrame(() => {
-        this.lastDraw = performance.now();
-        this.drawMs = Math.max(this.drawMs, this.lastDraw - began);
-      });
     }
   }
 
@@ -415,7 +411,7 @@ export class Board {
       table: [...this.table.el.querySelectorAll("tbody tr")].map((tr) => [...tr.children].map((td) => td.textContent)),
       highlight: this.highlight,
       mode: this.state.mode,
-      progress: this.progress.hidden ? null : this.progressText.textContent,
+      progress: this.progress.getClientRects().length ? this.progressText.textContent : null, // as rendered
       parallel: this.parallel.drawn ?? null,
     };
   }
