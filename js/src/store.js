@@ -75,6 +75,7 @@ export class Table {
     this.full = null; // rows the kernel holds, when this table is its overview
     this.pushed = false; // the kernel sends those rows without being asked
     this.version = 0; // bumped on every change (level-of-detail caches key on it)
+    this.moved = 0; // bumped when rows move (a window trimmed the table): indexes rebuild
   }
 
   write(offset, n, decoded) {
@@ -121,6 +122,7 @@ export class Table {
     }
     this.n = kept;
     this.version += 1;
+    this.moved += 1;
     return true;
   }
 

@@ -32,6 +32,9 @@ from ._common import top_level
 
 __all__ = ["PAN", "XYOptions", "line_spec", "line_widget", "linechart", "scatter_spec", "scatterplot"]
 
+#: Series a chart's legend lists before it says "… N entries" (Vega's own cut).
+LEGEND_ENTRIES = 40
+
 FieldType = Literal["quantitative", "ordinal", "nominal", "temporal"]
 _FIELD_TYPES = ("quantitative", "ordinal", "nominal", "temporal")
 
@@ -116,7 +119,9 @@ class XYOptions:
                 out["domain"] = list(domain)
             return out
 
-        legend = {"title": None, "orient": "right"} if len(names) > 1 else None
+        # a legend lists the first LEGEND_ENTRIES series and says how many more there are:
+        # a thousand runs would otherwise make a legend (and a canvas) 17,000 px tall
+        legend = {"title": None, "orient": "right", "symbolLimit": LEGEND_ENTRIES} if len(names) > 1 else None
         color: dict[str, Any] = {"field": "series", "type": "nominal", "scale": {"domain": names}, "legend": legend}
         if colors is not None:
             color["scale"]["range"] = list(colors[: len(names)])

@@ -65,7 +65,8 @@ _PROBE = """
       out.rows = view.data(dataset).length;
       const canvas = el.querySelector('canvas');
       if (canvas) out.canvas = [canvas.clientWidth, canvas.clientHeight];
-      const [ox, oy] = view.origin();
+      const pad = view.padding();  // the plot starts at the padding plus the origin
+      const [ox, oy] = [view.origin()[0] + pad.left, view.origin()[1] + pad.top];
       walk(view.scenegraph().root, (item, gx, gy) => {
         if (item.marktype === 'symbol' && item.items) out.symbols += item.items.length;
         if (item.marktype === 'line' && item.items && item.items.length) out.lines += 1;

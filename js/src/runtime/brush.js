@@ -1,5 +1,6 @@
 // Shift-drag zoom: a box over the plot; on release the view zooms to its x range (and
 // its y range for points). Vega's own drag pans only without Shift (see the spec's PAN).
+import { plotOrigin } from "./origin.js";
 
 /**
  * Listen for Shift-drags on `container`. `getView()` is the current Vega view or null.
@@ -18,7 +19,7 @@ export function installBrush(container, getView, { points }) {
     const canvas = container.querySelector("canvas");
     if (!canvas) return;
     const box = canvas.getBoundingClientRect();
-    const [ox, oy] = view.origin();
+    const [ox, oy] = plotOrigin(view);
     const [w, h] = [view.width(), view.height()];
     const px = event.clientX - box.left - ox;
     const py = event.clientY - box.top - oy;

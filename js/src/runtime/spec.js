@@ -38,3 +38,80 @@ export function liveSpec(spec, { logY }) {
   visit(out);
   return out;
 }
+
+/** Datasets of a spec drawn by the line layer (runtime/line-layer.js). */
+export const LINE_EXTENT = "nbvis_extent";
+export const LINE_HOVER = "nbvis_hover";
+export const LINE_RULE = "nbvis_hover_rule";
+export const LINE_HIDDEN = "nbvis_hidden";
+
+const markType = (layer) => (typeof layer.mark === "string" ? layer.mark : layer.mark?.type);
+
+/**
+ * Whether a line chart's level of detail can be drawn by the line layer: a layered
+ * spec whose x is quantitative or temporal and whose y is quantitative.
+ */
+export function canvasLines(spec, meta) {
+  if (meta.lod?.kind !== "line" || !Array.isArray(spec?.layer)) return false;
+  const line = spec.layer.find((l) => l.data?.name === meta.lod.dataset && markType(l) === "line");
+  const x = line?.encoding?.x;
+  const y = line?.encoding?.y;
+  return Boolean(x && y && ["quantitative", "temporal"].includes(x.type) && y.type === "quantitative");
+}
+
+/**
+ * A live spec with its big lines left to the line layer: the line layers keep their
+ * encodings (legend, axes, colours) but no rows; an invisible layer over a few extreme
+ * rows (dataset LINE_EXTENT) gives the scales the domain every row would; the hover rule
+ * and points read LINE_RULE and LINE_HOVER, which the layer fills with the nearest point
+ * of each series (no Voronoi over every row); the legend dims the series in LINE_HIDDEN.
+ * Pure.
+ * @returns {{ spec: object, lines: {index: number, source: string}[], logY: boolean }}
+ */
+export function canvasSpec(spec, meta) {
+  const out = structuredClone(spec);
+  const dataset = meta.lod.dataset;
+  const smoothed = meta.smooth?.target;
+  const lines = [];
+  let base = null;
+  out.layer = out.layer.map((layer, index) => {
+    const name = layer.data?.name;
+    const type = markType(layer);
+    if (type === "line" && (name === dataset || (smoothed && name === smoothed))) {
+      lines.push({ index, source: name === dataset ? "raw" : "smooth" });
+      base ??= layer;
+      return layer; // its rows stay empty: the line layer draws them
+    }
+    if (name === dataset && (type === "rule" || type === "point")) {
+      const { params, transform, ...rest } = layer;
+      const encoding = { ...rest.encoding };
+      const opacity = encoding.opacity;
+      if (opacity?.condition && "value" in opacity.condition) encoding.opacity = { value: opacity.condition.value };
+      // a zoom param on a hover layer stays; the hover selection itself is the layer's
+      const kept = (params ?? []).filter((p) => p.name !== "hover");
+      return { ...rest, ...(kept.length ? { params: kept } : {}), data: { name: type === "rule" ? LINE_RULE : LINE_HOVER, format: { parse: null } },
+               encoding };
+    }
+    return layer;
+  });
+  if (base) {
+    out.layer.push({
+      data: { name: LINE_EXTENT, format: { parse: null } },
+      mark: { type: "point", opacity: 0, size: 0 },
+      encoding: { x: base.encoding.x, y: base.encoding.y },
+    });
+    const color = base.encoding.color;
+    if (color?.legend) {
+      const dim = { signal: `indexof(${LINE_HIDDEN}, datum.value) >= 0 ? 0.25 : 1` };
+      const symbols = color.legend.encode?.symbols?.update ?? {};
+      color.legend = {
+        ...color.legend,
+        // entries take clicks and pointing (Vega's legends ignore events by default)
+        encode: { symbols: { interactive: true, update: { ...symbols, opacity: dim } },
+                  labels: { interactive: true, update: { opacity: dim } } },
+      };
+    }
+  }
+  out.params = [...(out.params ?? []), { name: LINE_HIDDEN, value: [] }];
+  return { spec: out, lines, logY: base?.encoding?.y?.scale?.type === "log" };
+}

@@ -7,9 +7,11 @@ import { derivedDatasets } from "../derive/paint.js";
 import { Smoother } from "../derive/smooth.js";
 import { installBrush } from "./brush.js";
 import { buildControls, renderStats, statsBox } from "./controls.js";
+import { LineLayer } from "./line-layer.js";
 import { LodView } from "./lod-view.js";
+import { plotOrigin } from "./origin.js";
 import { mergeChange } from "./queue.js";
-import { liveSpec, namedDatasets } from "./spec.js";
+import { LINE_EXTENT, LINE_HOVER, LINE_RULE, canvasLines, canvasSpec, liveSpec, namedDatasets } from "./spec.js";
 
 /** Stale scene items Vega may keep before it cleans its caches (its default: 10,000). */
 const CLEAN_THRESHOLD = 2000;
@@ -64,6 +66,12 @@ export function renderChart({ model, el, store }) {
   // in the browser on zoom and pan.
   const lod = meta.lod ? new LodView(meta.lod, el) : null;
   debug.lod = lod ? lod.debug : null;
+  // A big line chart's lines are drawn by the line layer (line-layer.js), outside Vega's
+  // dataflow: from the moment its dataset needs a level of detail, for the rest of the view.
+  let lines = null; // the LineLayer while this view draws its lines on the canvas
+  let extent = "[]"; // the extent rows Vega has now (JSON)
+  const canvasWanted = () => lod && lod.kind === "line" && canvasLines(model.get("spec"), meta) &&
+    lod.applies(lod.dataset, store.tables.get(lod.dataset));
 
   let result = null;
   let names = new Set();
@@ -99,6 +107,7 @@ export function renderChart({ model, el, store }) {
     if (container.isConnected) return false;
     sleeping = true;
     pending.clear();
+    lines?.detach();
     result?.finalize();
     result = null;
     debug.view = null;
@@ -139,7 +148,7 @@ export function renderChart({ model, el, store }) {
   }
 
   function onZoom() {
-    if (!lod?.active || lod.queued) return;
+    if (!(lod?.active || lines) || lod.queued) return;
     lod.queued = true;
     schedule(relod);
   }
@@ -147,11 +156,21 @@ export function renderChart({ model, el, store }) {
   // Zoom and pan changed the visible range: draw its level of detail.
   async function relod() {
     lod.queued = false;
-    if (disposed || !result || !lod.active || sleepIfDetached()) return;
+    if (disposed || !result || !(lod.active || lines) || sleepIfDetached()) return;
     const table = store.tables.get(lod.dataset);
     if (!table) return;
     const t0 = performance.now();
     const view = result.view;
+    if (lines) {
+      setExtent(view, table);
+      setHover(view, { rule: [], points: [] });
+      hoverKey = "";
+      await view.runAsync();
+      drawLines(table);
+      lod.debug.redrawMs = performance.now() - t0;
+      lod.debug.redraws += 1;
+      return;
+    }
     view.change(lod.dataset, vega.changeset().remove(() => true).insert(lodRows(table)));
     await view.runAsync();
     lod.debug.redrawMs = performance.now() - t0;
@@ -162,18 +181,41 @@ export function renderChart({ model, el, store }) {
 
   async function embed() {
     if (disposed || sleepIfDetached()) return;
-    const spec = liveSpec(model.get("spec"), { logY });
+    let spec = liveSpec(model.get("spec"), { logY });
     meta = chartMeta(spec);
     derived = derivedDatasets(meta); // a new spec may paint a matrix of another shape
+    let tracks = null;
+    if (lines || canvasWanted()) {
+      let log;
+      ({ spec, lines: tracks, logY: log } = canvasSpec(spec, meta));
+      lines ??= new LineLayer(lod.dataset, meta.smooth ? smoother.weight : null);
+      lines.logY = log;
+      lines.onRestyle = restyleLines;
+      debug.lines = lines;
+    }
     names = namedDatasets(spec);
     spec.datasets = { ...(spec.datasets ?? {}) };
     for (const name of names) {
       const table = store.tables.get(name);
+      if (lines && name === lod.dataset) {
+        lod.applies(name, table);
+        spec.datasets[name] = []; // drawn by the line layer
+        if (table) lines.sync(table);
+        const rows = lines.extentRows(table, null);
+        extent = JSON.stringify(rows);
+        spec.datasets[LINE_EXTENT] = rows;
+        lod.debug.visible = lines.visible;
+        continue;
+      }
+      if (name === LINE_EXTENT || name === LINE_HOVER || name === LINE_RULE) {
+        spec.datasets[name] ??= [];
+        continue;
+      }
       spec.datasets[name] = lod?.applies(name, table) ? lodRows(table, { fresh: true }) : (table?.rows() ?? []);
     }
     const source = meta.smooth && store.tables.get(meta.smooth.source);
     if (smoother && names.has(meta.smooth.target)) {
-      spec.datasets[meta.smooth.target] = source ? smoother.rows(source, 0) : [];
+      spec.datasets[meta.smooth.target] = lines ? [] : source ? smoother.rows(source, 0) : [];
     }
     for (const d of derived) spec.datasets[d.target] = d.rows(store);
     redrawStats();
@@ -202,7 +244,102 @@ export function renderChart({ model, el, store }) {
         }
       }
     }
+    if (lines) {
+      lines.attach(result.view, container, result.vgSpec, tracks);
+      result.view.addEventListener("click", onLegendClick);
+      result.view.addEventListener("pointerover", onLegendOver);
+      result.view.addEventListener("pointerout", onLegendOut);
+      drawLines(store.tables.get(lod.dataset));
+    }
     fitWidth();
+  }
+
+  /** Draw the line layer (every column, or columns [c0, c1]) and record what it did. */
+  function drawLines(table, columns = null) {
+    if (!lines || !table) return;
+    lines.draw(table, columns);
+    lod.debug.drawn = lines.info.traced;
+    lod.debug.n = table.n;
+    lod.debug.full = table.full;
+    lod.debug.domain = lines.drawn ? lines.drawn.xDomain : null;
+  }
+
+  /** Give Vega the extent rows of what is in view; true if they changed. */
+  function setExtent(view, table) {
+    const rows = lines.extentRows(table, zoomDomain("x"));
+    lod.debug.visible = lines.visible;
+    const text = JSON.stringify(rows);
+    if (text === extent) return false;
+    extent = text;
+    view.change(LINE_EXTENT, vega.changeset().remove(() => true).insert(rows));
+    return true;
+  }
+
+  function setHover(view, { rule, points }) {
+    view.change(LINE_RULE, vega.changeset().remove(() => true).insert(rule));
+    view.change(LINE_HOVER, vega.changeset().remove(() => true).insert(points));
+  }
+
+  // Hover: the nearest sample of each series from the line layer's index (no Voronoi).
+  let hoverFrame = 0;
+  let hoverPx = null;
+  let hoverKey = "";
+  function onPointer(event) {
+    if (!lines || !result) return;
+    const canvas = container.querySelector("canvas:not(.nbvis-lines)");
+    if (!canvas) return;
+    const box = canvas.getBoundingClientRect();
+    const [ox, oy] = plotOrigin(result.view);
+    const px = event.clientX - box.left - ox;
+    const py = event.clientY - box.top - oy;
+    const inside = event.type !== "pointerleave" && px >= 0 && px <= result.view.width() && py >= 0 &&
+      py <= result.view.height();
+    hoverPx = inside ? px : null;
+    if (!hoverFrame) hoverFrame = requestAnimationFrame(() => {
+      hoverFrame = 0;
+      schedule(hoverNow);
+    });
+  }
+  async function hoverNow() {
+    if (!lines || !result || disposed) return;
+    const table = store.tables.get(lod.dataset);
+    const at = hoverPx === null ? { rule: [], points: [] } : lines.hoverAt(table, hoverPx);
+    const key = JSON.stringify(at);
+    if (key === hoverKey) return; // the same points: keep Vega's items (and its tooltip)
+    hoverKey = key;
+    debug.hover = at;
+    setHover(result.view, at);
+    await result.view.runAsync();
+  }
+  container.addEventListener("pointermove", onPointer);
+  container.addEventListener("pointerleave", onPointer);
+
+  // The legend: click an entry to show only that series (again: all), Shift- or
+  // Alt-click to hide or show it; pointing at an entry highlights its series.
+  const legendName = (item) => {
+    const role = item?.mark?.role;
+    return role === "legend-symbol" || role === "legend-label" ? (item.datum?.value ?? null) : null;
+  };
+  function onLegendClick(event, item) {
+    const name = legendName(item);
+    if (name === null || !lines) return;
+    if (event.shiftKey || event.altKey) lines.hide([name], !lines.hidden.has(name));
+    else lines.solo(lines.soloed === name ? null : name);
+  }
+  function onLegendOver(event, item) {
+    const name = legendName(item);
+    if (name !== null && lines && lines.highlighted !== name) lines.highlight(name);
+  }
+  function onLegendOut(event, item) {
+    if (legendName(item) !== null && lines && lines.highlighted !== null) lines.highlight(null);
+  }
+  function restyleLines() {
+    schedule(async () => {
+      if (!lines || !result) return;
+      lines.applyLegend();
+      await result.view.runAsync();
+      drawLines(store.tables.get(lod.dataset));
+    });
   }
 
   function fitWidth() {
@@ -211,7 +348,11 @@ export function renderChart({ model, el, store }) {
     const width = containerWidth();
     if (width > 0 && result.view.width() !== width) {
       result.view.width(width);
-      result.view.resize().runAsync();
+      const view = result.view;
+      schedule(async () => {
+        await view.resize().runAsync();
+        if (lines && result?.view === view) drawLines(store.tables.get(lod.dataset));
+      });
     }
   }
 
@@ -229,8 +370,28 @@ export function renderChart({ model, el, store }) {
     if (disposed || !result || pending.size === 0 || sleepIfDetached()) return;
     const t0 = performance.now();
     const view = result.view;
+    if (!lines && canvasWanted()) {
+      pending.clear(); // a series grew big: from now on its lines are the line layer's
+      await embed();
+      return;
+    }
     const stale = new Set();
+    let vegaChanged = false;
+    let lineChange; // undefined: none; null: redraw all; Map: first new positions
     for (const [name, change] of pending) {
+      if (lines && name === lod.dataset) {
+        const table = store.tables.get(name);
+        if (!table) continue;
+        if (change.op === "resmooth") lines.setSmoothing(smoother.weight);
+        const touched = lines.sync(table);
+        lineChange = change.op === "resmooth" || touched === null ? null : touched;
+        lod.applies(name, table);
+        if (setExtent(view, table)) vegaChanged = true;
+        for (const d of derived) if (d.sources.includes(name)) stale.add(d);
+        if (name === meta.stats) redrawStats();
+        continue;
+      }
+      vegaChanged = true;
       for (const d of derived) if (d.sources.includes(name)) stale.add(d);
       if (name === meta.stats) redrawStats();
       const table = store.tables.get(name);
@@ -254,10 +415,18 @@ export function renderChart({ model, el, store }) {
       }
     }
     for (const d of stale) view.change(d.target, vega.changeset().remove(() => true).insert(d.rows(store)));
+    if (stale.size > 0) vegaChanged = true;
     pending.clear();
     const seq = store.seq;
     // resize() first: autosize bounds computed for the old data would clip axis titles.
-    await view.resize().runAsync();
+    if (vegaChanged || !lines) await view.resize().runAsync();
+    if (lines && lineChange !== undefined) {
+      const table = store.tables.get(lod.dataset);
+      // the scales did not move: only the columns the new rows touch are drawn again
+      const columns = lineChange && !lines.moved() ? lines.touchedColumns(table, lineChange) : null;
+      if (!lineChange || lines.moved()) drawLines(table);
+      else if (columns) drawLines(table, columns);
+    }
     debug.drainMs = performance.now() - t0; // browser work of this update (bench/lod.py)
     debug.updates += 1;
     debug.seq = seq;
@@ -300,6 +469,12 @@ export function renderChart({ model, el, store }) {
     listen(false);
     stopBrush?.();
     resizeObserver.disconnect();
+    container.removeEventListener("pointermove", onPointer);
+    container.removeEventListener("pointerleave", onPointer);
+    if (hoverFrame) cancelAnimationFrame(hoverFrame);
+    lines?.detach();
+    lines = null;
+    debug.lines = null;
     result?.finalize();
     result = null;
     // JupyterLab may keep a removed view object reachable (its model's comm stays in the
