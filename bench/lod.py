@@ -1,31 +1,33 @@
-"""Big series in headless Chromium: nbvis's level of detail vs a naive inline embed.
+"""Big series in headless Chromium: the line layer vs Vega's marks vs a naive inline embed.
 
-For 1k, 100k, 1M and 10M points in one line series, in one browser page, measures:
+Everything runs in one browser page, the two ways of drawing a big line side by side: the line
+layer (``usermeta.nbvis.lod.draw = "canvas"``, the default) and the same level of detail drawn
+through Vega's marks (``"vega"``, what nbvis did before the line layer).
 
-* **first paint** — nbvis: the chart module gets the widget state the kernel sends (all
-  rows up to 100k, an M4 overview beyond) and draws it; the kernel's overview time is
-  printed beside it. Naive: ``vegaEmbed`` of a spec with every point as inline JSON rows
+* **first paint** of 1k, 100k, 1M and 10M points in one series: the chart module gets the widget
+  state the kernel sends (all rows up to 100k, an M4 overview beyond) and draws it; the kernel's
+  overview time beside it. Naive: ``vegaEmbed`` of a spec with every point as inline JSON rows
   (what Altair does), JSON parsing included.
-* **full rows** — nbvis only: the full rows arriving as binary messages (1M-row chunks)
-  until the level of detail of the whole series is redrawn.
-* **zoom redraw** — the median over 12 zoom windows (1/2 ... 1/4096 of the series) of
-  setting the x domain and redrawing: nbvis re-decimates the visible range in JS; the
-  naive chart re-renders its inline rows.
-* **live update at 100k resident** — browser work per message of 10 new points into a
-  chart that already holds 100k: nbvis (level of detail), nbvis with the level of detail
-  off (every row resident in Vega, incremental inserts), and re-sending all rows per
-  update (Altair's JupyterChart).
+* **full rows** — the full rows arriving as binary messages (1M-row chunks) until redrawn.
+* **zoom redraw** — the median over 12 zoom windows (1/2 ... 1/4096 of the series) of setting the
+  x domain and redrawing (Vega's rescale plus the level of detail of the new range).
+* **live update** — browser work per message of 10 new points into 100k, 1M and 10M resident
+  points, with the x domain growing with the data and with a fixed x domain.
+* **many series** — 1,000 series x 10,000 points: first paint and zoom redraw.
+* **stream** — 8 charts (smoothed, as the training panel draws batches) of 100k points each get
+  10 points 10 times a second each for 30 s: animation frames later than 25 ms.
 
-The page is the real chart module (nbvis/static/chart.js) with a stand-in for the
-anywidget model; no JupyterLab, so the figures are the browser's own work.
+The page is the real chart module (nbvis/static/chart.js) with a stand-in for the anywidget
+model; no JupyterLab, so the figures are the browser's own work.
 
-Run:  python bench/lod.py [--sizes 1000 100000 1000000 10000000] [--naive-max 1000000]
+Run:  python bench/lod.py [--sizes ...] [--live ...] [--many 1000 10000] [--stream-seconds 30]
 """
 
 from __future__ import annotations
 
 import argparse
 import base64
+import copy
 import sys
 import time
 from pathlib import Path
@@ -38,6 +40,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from browser.lab import CHROMIUM, CHROMIUM_FLAGS
 
 import nbvis
+from nbvis.charts import line_spec
 
 HARNESS = r"""
 async ([chartSrc, runtimeSrc]) => {
@@ -77,9 +80,9 @@ async ([chartSrc, runtimeSrc]) => {
     document.body.append(box);
     return box;
   }
-  async function zoomWindows(view, n, after) {
+  async function zoomWindows(view, n, after, count = 12) {
     const times = [];
-    for (let k = 1; k <= 12; k++) {
+    for (let k = 1; k <= count; k++) {
       const span = n / 2 ** k, lo = (n - span) * ((k * 0.37) % 1);
       const t0 = performance.now();
       view.signal("zoom_x", [lo, lo + span]);
@@ -90,7 +93,123 @@ async ([chartSrc, runtimeSrc]) => {
     times.sort((a, b) => a - b);
     return times[Math.floor(times.length / 2)];
   }
+  // -- helpers for the line layer's measurements (states built in the page) --------------
+  function colsOf(x, y, codes, categories) {
+    return { x: { dtype: "f64", data: new DataView(x.buffer) }, y: { dtype: "f32", data: new DataView(y.buffer) },
+             series: { dtype: "u16", data: new DataView(codes.buffer), categories } };
+  }
+  function stateOf(n, k) {  // k series of n / k points each, x = step, y a wave plus noise
+    const x = new Float64Array(n), y = new Float32Array(n), codes = new Uint16Array(n);
+    const per = n / k;
+    for (let i = 0; i < n; i++) {
+      const s = Math.floor(i / per), t = i - s * per;
+      x[i] = t; codes[i] = s; y[i] = s + Math.sin(t / (per / 20) + s) * 0.4 + 0.1 * Math.sin(t * 0.7);
+    }
+    const categories = Array.from({ length: k }, (_, s) => `run ${s}`);
+    return { seq: 0, datasets: { values: { n, columns: colsOf(x, y, codes, categories) } } };
+  }
+  async function mount(spec, state) {
+    const el = fresh();
+    const t0 = performance.now();
+    const m = model(spec, state);
+    chart.initialize({ model: m });
+    await chart.render({ model: m, el });
+    const d = el.__nbvis;
+    while (!d.view) {
+      if (d.error || performance.now() - t0 > 120000) throw new Error(`no view: ${d.error}`);
+      await new Promise((r) => setTimeout(r, 0));
+    }
+    await d.view.runAsync();
+    await frame();
+    return { el, d, m, firstPaint: performance.now() - t0 };
+  }
+  async function zoomMedian(d, n, count = 12) {
+    return zoomWindows(d.view, n, async () => {
+      if (!d.lod.active) return 0;
+      const before = d.lod.redraws;
+      while (d.lod.redraws === before) await new Promise((r) => setTimeout(r, 0));
+      return d.lod.redrawMs;
+    }, count);
+  }
+
   window.bench = {
+    // first paint and zoom of k series of n / k points (the state holds every row)
+    async many(spec, n, k, zooms) {
+      const t0 = performance.now();
+      const state = stateOf(n, k);
+      const made = performance.now() - t0;
+      const { d, firstPaint } = await mount(spec, state);
+      const draws = d.lines ? { ...d.lines.info } : null;
+      const zoom = await zoomMedian(d, n / k, zooms);
+      return { firstPaint, zoom, canvas: Boolean(d.lines), draws, made };
+    },
+    // browser work per live update of 10 points into n resident (x grows, or a fixed domain)
+    async live(spec, n, count) {
+      const state = stateOf(n, 1);
+      const { d, m } = await mount(spec, state);
+      const times = [];
+      for (let u = 0; u < count; u++) {
+        const x = new Float64Array(10), y = new Float32Array(10), codes = new Uint16Array(10);
+        for (let i = 0; i < 10; i++) { x[i] = n + 10 * u + i; y[i] = Math.sin(x[i] / (n / 20)); }
+        const c = colsOf(x, y, codes, ["run 0"]);
+        const e = { n: 10, op: "append", columns: { x: { dtype: "f64", buf: 0 }, y: { dtype: "f32", buf: 1 },
+                                                      series: { dtype: "u16", buf: 2, categories: ["run 0"] } } };
+        const before = d.updates;
+        const t0 = performance.now();
+        m.emit("msg:custom", { type: "data", seq: u + 1, datasets: { values: e } }, [c.x.data, c.y.data, c.series.data]);
+        const decode = performance.now() - t0;
+        while (d.updates === before) await new Promise((r) => setTimeout(r, 0));
+        times.push(decode + d.drainMs);
+      }
+      times.sort((a, b) => a - b);
+      return { median: times[Math.floor(times.length / 2)], p90: times[Math.floor(times.length * 0.9)],
+               partial: d.lines ? d.lines.info.partial : null };
+    },
+    // 8 charts, each getting 10 points 10 times a second for `seconds`: frames that missed a
+    // vsync (> 1.5 x 16.7 ms between animation frames) and the longest frame
+    async stream(spec, resident, seconds) {
+      const charts = [];
+      for (let c = 0; c < 8; c++) {
+        const el = document.createElement("div");
+        el.style.width = "450px";
+        document.body.append(el);
+        const m = model(spec, stateOf(resident, 1));
+        chart.initialize({ model: m });
+        await chart.render({ model: m, el });
+        while (!el.__nbvis.view) await new Promise((r) => setTimeout(r, 0));
+        charts.push({ el, m, seq: 0, next: resident });
+      }
+      await new Promise((r) => setTimeout(r, 500));
+      const gaps = [];
+      let last = performance.now();
+      let running = true;
+      const tick = (t) => { gaps.push(t - last); last = t; if (running) requestAnimationFrame(tick); };
+      requestAnimationFrame(tick);
+      const t0 = performance.now();
+      let k = 0;
+      let work = 0; // the longest single update of any chart
+      await new Promise((resolve) => {
+        const timer = setInterval(() => {
+          // one chart per 12.5 ms: each of the 8 gets a message every 100 ms
+          const ch = charts[k++ % 8];
+          const x = new Float64Array(10), y = new Float32Array(10), codes = new Uint16Array(10);
+          for (let i = 0; i < 10; i++) { x[i] = ch.next++; y[i] = Math.sin(x[i] / (resident / 20)); }
+          const c = colsOf(x, y, codes, ["run 0"]);
+          const e = { n: 10, op: "append", columns: { x: { dtype: "f64", buf: 0 }, y: { dtype: "f32", buf: 1 },
+                                                        series: { dtype: "u16", buf: 2, categories: ["run 0"] } } };
+          ch.m.emit("msg:custom", { type: "data", seq: ++ch.seq, datasets: { values: e } }, [c.x.data, c.y.data, c.series.data]);
+          for (const other of charts) work = Math.max(work, other.el.__nbvis.drainMs ?? 0);
+          if (performance.now() - t0 > seconds * 1000) { clearInterval(timer); resolve(); }
+        }, 12.5);
+      });
+      running = false;
+      for (const ch of charts) ch.el.remove();
+      gaps.shift();
+      const dropped = gaps.filter((g) => g > 25).length;
+      return { frames: gaps.length, dropped, longest: Math.max(...gaps), work,
+               messages: charts.reduce((a, ch) => a + ch.seq, 0) };
+    },
+
     async nbvis(spec, state, n) {
       const el = fresh();
       for (const d of Object.values(state.datasets))
@@ -212,10 +331,26 @@ def state_of(chart) -> tuple[dict, float]:
     return payload, seconds
 
 
+def drawn_by(spec: dict, draw: str) -> dict:
+    """The spec with its big lines drawn by the line layer ("canvas") or Vega's marks ("vega")."""
+    out = copy.deepcopy(spec)
+    out["usermeta"]["nbvis"]["lod"]["draw"] = draw
+    return out
+
+
+def ms(v: float | None, width: int = 8) -> str:
+    return f"{v:{width - 2}.1f}ms" if v is not None else " " * (width - 3) + "n/a"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 100_000, 1_000_000, 10_000_000])
-    parser.add_argument("--naive-max", type=int, default=1_000_000, help="largest size embedded naively")
+    parser.add_argument("--naive-max", type=int, default=100_000, help="largest size embedded naively")
+    parser.add_argument("--live", type=int, nargs="+", default=[100_000, 1_000_000, 10_000_000],
+                        help="resident sizes for the live-update figures")
+    parser.add_argument("--many", type=int, nargs=2, default=[1_000, 10_000], metavar=("SERIES", "POINTS"))
+    parser.add_argument("--stream-seconds", type=float, default=30)
+    parser.add_argument("--stream-resident", type=int, default=100_000)
     args = parser.parse_args()
 
     from playwright.sync_api import sync_playwright
@@ -231,37 +366,54 @@ def main() -> None:
         warm = nbvis.linechart(series(1000))
         page.evaluate("([s, d, n]) => bench.nbvis(s, d, n)", [warm.spec, state_of(warm)[0], 1000])
 
-        print(f"{'points':>11} | {'kernel overview':>15} | {'first paint nbvis':>17} | {'naive':>9} | "
-              f"{'ratio':>6} | {'full rows':>9} | {'zoom nbvis':>10} | {'naive':>8} | {'drawn':>6}")
+        print("one series: first paint and zoom redraw (median of 12 windows), line layer vs Vega's marks")
+        print(f"{'points':>11} | {'kernel':>7} | {'paint canvas':>12} | {'vega marks':>10} | {'naive':>9} | "
+              f"{'full rows':>9} | {'zoom canvas':>11} | {'vega marks':>10} | {'naive':>9}")
         for n in args.sizes:
             chart = nbvis.linechart(series(n), zoom_to_fit=True)
             state, kernel_s = state_of(chart)
-            ours = page.evaluate("([s, d, n]) => bench.nbvis(s, d, n)", [chart.spec, state, n])
+            ours = page.evaluate("([s, d, n]) => bench.nbvis(s, d, n)", [drawn_by(chart.spec, "canvas"), state, n])
+            state, _ = state_of(chart)
+            marks = page.evaluate("([s, d, n]) => bench.nbvis(s, d, n)", [drawn_by(chart.spec, "vega"), state, n])
             spec = {k: v for k, v in chart.spec.items() if k != "usermeta"}
             naive = (page.evaluate("([s, n]) => bench.naive(s, n)", [spec, n])
                      if n <= args.naive_max else None)
-            full = f"{ours['full']:7.0f}ms" if ours["full"] is not None else "  (state)"
-            naive_paint = f"{naive['firstPaint']:7.0f}ms" if naive else "     n/a"
-            ratio = f"{naive['firstPaint'] / ours['firstPaint']:5.1f}x" if naive else "   n/a"
-            naive_zoom = f"{naive['zoom']:6.1f}ms" if naive else "    n/a"
-            print(flush=True, end="")
-            print(f"{n:>11,} | {kernel_s * 1e3:13.0f}ms | {ours['firstPaint']:15.0f}ms | {naive_paint} | "
-                  f"{ratio} | {full} | {ours['zoom']:8.1f}ms | {naive_zoom} | {ours['drawn']:>6}")
+            full = ms(ours["full"], 9) if ours["full"] is not None else "  (state)"
+            print(f"{n:>11,} | {kernel_s * 1e3:5.0f}ms | {ms(ours['firstPaint'], 12)} | {ms(marks['firstPaint'], 10)} | "
+                  f"{ms(naive and naive['firstPaint'], 9)} | {full} | {ms(ours['zoom'], 11)} | "
+                  f"{ms(marks['zoom'], 10)} | {ms(naive and naive['zoom'], 9)}", flush=True)
             chart.close()
 
-        print("\nbrowser work per live update (10 new points) with 100,000 points resident "
-              "(median of 30; of 5 for the baselines, which take seconds each):")
-        base = nbvis.linechart(series(100_000))
-        state, _ = state_of(base)
-        lod = page.evaluate("([s, d]) => bench.updates(s, d, 'lod', 30)", [base.spec, state])
-        plain_spec = {k: v for k, v in base.spec.items() if k != "usermeta"}
-        state, _ = state_of(base)
-        plain = page.evaluate("([s, d]) => bench.updates(s, d, 'no-lod', 5)", [plain_spec, state])
-        state, _ = state_of(base)
-        resend = page.evaluate("([s, d]) => bench.updates(s, d, 'resend', 5)", [plain_spec, state])
-        print(f"  nbvis (level of detail)          {lod:7.2f} ms")
-        print(f"  nbvis, level of detail off       {plain:7.2f} ms   ({plain / lod:.1f}x)")
-        print(f"  re-send all rows (JupyterChart)  {resend:7.2f} ms   ({resend / lod:.1f}x)")
+        print("\nbrowser work per live update (10 new points), median and 90th percentile of 30:")
+        print(f"{'resident':>11} | {'canvas, x grows':>19} | {'canvas, x fixed':>19} | {'vega marks, x grows':>19} | "
+              f"{'vega, x fixed':>19}")
+        for n in args.live:
+            row = []
+            for draw, fixed in (("canvas", False), ("canvas", True), ("vega", False), ("vega", True)):
+                spec = line_spec(["run 0"], zoom_to_fit=not fixed,
+                                 **({"x_axis_domain": [0, 2 * n], "y_axis_domain": [-1.5, 1.5]} if fixed else {}))
+                r = page.evaluate("([s, n, c]) => bench.live(s, n, c)", [drawn_by(spec, draw), n, 30])
+                row.append(f"{r['median']:7.2f} / {r['p90']:6.2f} ms")
+            print(f"{n:>11,} | " + " | ".join(row), flush=True)
+
+        k, per = args.many
+        print(f"\n{k:,} series x {per:,} points: first paint and zoom redraw")
+        names = [f"run {s}" for s in range(k)]
+        for draw in ("canvas", "vega"):
+            spec = drawn_by(line_spec(names, zoom_to_fit=True), draw)
+            zooms = 12 if draw == "canvas" else 3  # Vega's marks take tens of seconds a redraw
+            r = page.evaluate("([s, n, k, z]) => bench.many(s, n, k, z)", [spec, k * per, k, zooms])
+            print(f"  {'line layer' if draw == 'canvas' else 'Vega marks':<12} first paint {r['firstPaint']:8.0f} ms"
+                  f"   zoom {r['zoom']:8.1f} ms (median of {zooms})", flush=True)
+
+        print(f"\n8 charts of {args.stream_resident:,} points, each getting 10 points 10 times a second "
+              f"for {args.stream_seconds:.0f} s (smoothed, as the training panel draws batches):")
+        for draw in ("canvas", "vega"):
+            spec = drawn_by(line_spec(["run 0"], smoothing=0.6, width=400, height=180), draw)
+            r = page.evaluate("([s, n, t]) => bench.stream(s, n, t)", [spec, args.stream_resident, args.stream_seconds])
+            print(f"  {'line layer' if draw == 'canvas' else 'Vega marks':<12} {r['dropped']:5d} of {r['frames']:5d} frames "
+                  f"late (> 25 ms), longest frame {r['longest']:4.0f} ms, longest update {r['work']:5.1f} ms, "
+                  f"{r['messages']} messages", flush=True)
         browser.close()
 
 

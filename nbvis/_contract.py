@@ -74,11 +74,20 @@ TILES = "tiles"
 ROWS = "rows"
 
 
-class LodMeta(TypedDict):
-    """A dataset drawn with a level of detail in the browser (see ``js/src/lod.js``)."""
-
+class _LodKeys(TypedDict):
     dataset: str
     kind: Literal["line", "points"]
+
+
+class LodMeta(_LodKeys, total=False):
+    """A dataset drawn with a level of detail in the browser (see ``js/src/lod.js``).
+
+    ``draw`` says how big lines are drawn: ``"canvas"`` (the default: nbvis's line layer,
+    ``js/src/runtime/line-layer.js``) or ``"vega"`` (decimated rows through Vega's marks,
+    what ``bench/lod.py`` compares against).
+    """
+
+    draw: Literal["canvas", "vega"]
 
 
 class SmoothMeta(TypedDict):

@@ -16,7 +16,7 @@ export const ROWS = "rows";
 
 /**
  * The chart metadata of a spec, every key optional:
- * `lod` {dataset, kind: "line"|"points"}, `smooth` {source, target, weight},
+ * `lod` {dataset, kind: "line"|"points", draw?: "canvas"|"vega"}, `smooth` {source, target, weight},
  * `log_toggle` bool, `raster` {source, target, rows, cols, color, domain},
  * `images` {meta, pixels, target}, `stats` (dataset name).
  * @param {object | undefined} spec a Vega-Lite spec from the kernel

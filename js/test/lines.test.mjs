@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import * as vl from "vega-lite";
+import { Smoother } from "../src/derive/smooth.js";
 import { Pyramid } from "../src/lines/pyramid.js";
 import { Raster, Spans, axisMap, parseColor } from "../src/lines/raster.js";
 import { LineIndex } from "../src/lines/series.js";
@@ -24,11 +25,11 @@ test("the pyramid's min, max and smallest positive equal a scan over any range",
   const rnd = random(1);
   const values = Array.from({ length: 5000 }, (_, i) => (i % 97 === 0 ? NaN : i % 89 === 0 ? Infinity : rnd() * 4 - 2));
   const built = new Pyramid();
-  built.build((p) => values[p], values.length);
+  built.build(values, null, values.length);
   const grown = new Pyramid(); // the same values appended in uneven pieces
   for (let from = 0; from < values.length; ) {
     const to = Math.min(values.length, from + 1 + Math.floor(rnd() * 700));
-    grown.append((p) => values[p], from, to);
+    grown.append(values, null, from, to);
     from = to;
   }
   const out = new Float64Array(3);
@@ -38,8 +39,8 @@ test("the pyramid's min, max and smallest positive equal a scan over any range",
     const finite = values.slice(a, b).filter(Number.isFinite);
     const expected = [Math.min(Infinity, ...finite), Math.max(-Infinity, ...finite),
                       Math.min(Infinity, ...finite.filter((v) => v > 0))];
-    assert.deepEqual([...built.range((p) => values[p], a, b, out)], expected, `[${a}, ${b})`);
-    assert.deepEqual([...grown.range((p) => values[p], a, b, out)], expected, `grown [${a}, ${b})`);
+    assert.deepEqual([...built.range(values, null, a, b, out)], expected, `[${a}, ${b})`);
+    assert.deepEqual([...grown.range(values, null, a, b, out)], expected, `grown [${a}, ${b})`);
   }
 });
 
@@ -79,8 +80,21 @@ test("a line index extended by appends equals one rebuilt from scratch", () => {
     const b = fresh.series[c];
     assert.deepEqual([...a.smooth.values.subarray(0, a.n)], [...b.smooth.values.subarray(0, b.n)]);
     const ys = part.columns.get("y").data;
-    assert.deepEqual([...a.pyramid.range((p) => ys[a.row(p)], 10, 900, out1)],
-                     [...b.pyramid.range((p) => whole.columns.get("y").data[b.row(p)], 10, 900, out2)]);
+    assert.deepEqual([...a.pyramid.range(ys, a.identity ? null : a.rows, 10, 900, out1)],
+                     [...b.pyramid.range(whole.columns.get("y").data, b.identity ? null : b.rows, 10, 900, out2)]);
+  }
+});
+
+test("the line layer's smoothed values are the charts' smoothing, series by series", () => {
+  const rows = { x: [0, 0, 1, 1, 2, 2, 3, 3], y: [1, 10, NaN, 20, 3, 30, 4, 40], series: ["a", "b", "a", "b", "a", "b", "a", "b"] };
+  const table = tableOf(rows);
+  const index = new LineIndex();
+  index.setSmoothing(0.6);
+  index.sync(table);
+  const expected = new Smoother(0.6).rows(table, 0);
+  for (const s of index.series) {
+    const got = Array.from({ length: s.n }, (_, p) => s.smooth.values[p]).filter(Number.isFinite);
+    assert.deepEqual(got, expected.filter((r) => r.series === s.name).map((r) => r.y));
   }
 });
 
@@ -122,7 +136,7 @@ test("the pyramid path traces the same spans as the polyline through every sampl
     const width = 300;
     const x = axisMap([lo, hi], [0, width]);
     const y = axisMap([-2, 41], [200, 0]);
-    const base = { series: s, xs: table.columns.get("x").data, value: (p) => yArr[s.row(p)], pyramid: s.pyramid, x, y };
+    const base = { series: s, xs: table.columns.get("x").data, values: yArr, byRow: true, pyramid: s.pyramid, x, y };
     const dense = new Spans(width);
     trace({ ...base, dense: true }, dense);
     const sparse = new Spans(width);
@@ -152,7 +166,7 @@ test("a log y axis leaves out values it cannot show and maps the rest like Vega'
   const y = axisMap([1, 1000], [300, 0], true);
   assert.equal(y.to(10), 200);
   const spans = new Spans(4);
-  trace({ series: s, xs: table.columns.get("x").data, value: (p) => ys[s.row(p)], pyramid: s.pyramid,
+  trace({ series: s, xs: table.columns.get("x").data, values: ys, byRow: true, pyramid: s.pyramid,
           x: axisMap([0, 4], [0, 4]), y }, spans);
   // 10 at x=0 joins 1000 at x=3 directly: -1 and 0 are not on a log scale
   assert.ok(spans.lo[0] <= 200 && spans.hi[0] === 200);

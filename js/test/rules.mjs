@@ -1,6 +1,9 @@
 // Runs the browser's shared rules on JSON input (stdin) and prints the results (stdout),
 // so tests/unit/test_shared_rules.py can compare them with the Python twins.
 import { LineLod } from "../src/lod.js";
+import { Spans, axisMap } from "../src/lines/raster.js";
+import { LineIndex } from "../src/lines/series.js";
+import { trace } from "../src/lines/trace.js";
 import { Smoother } from "../src/derive/smooth.js";
 import { tableOf } from "./helpers.mjs";
 
@@ -39,6 +42,24 @@ if (input.lod) {
       e[1] = Math.max(e[1], row.y);
     }
     return extremes;
+  });
+}
+if (input.lines) {
+  // the line layer's span per pixel column of each series (in data units of y)
+  out.lines = input.lines.tables.map(({ x, y, series }) => {
+    const table = tableOf({ x, y, series });
+    const index = new LineIndex();
+    index.sync(table);
+    const ys = table.columns.get("y").data;
+    const { domain, width } = input.lines;
+    const spans = {};
+    for (const s of index.series.filter(Boolean)) {
+      const cols = new Spans(width);
+      trace({ series: s, xs: table.columns.get("x").data, values: ys, byRow: true, pyramid: s.pyramid,
+              x: axisMap(domain, [0, width]), y: axisMap([0, 1], [0, 1]) }, cols);
+      spans[s.name] = Array.from({ length: width }, (_, c) => [cols.lo[c], cols.hi[c]]);
+    }
+    return spans;
   });
 }
 process.stdout.write(JSON.stringify(out));

@@ -66,6 +66,12 @@ def test_the_browser_draws_the_same_column_extremes_from_the_overview_as_from_ev
     assert kept.size < x.size / 4
     full = {"x": x.tolist(), "y": y.tolist(), "series": names}
     small = {"x": x[kept].tolist(), "y": y[kept].tolist(), "series": [names[i] for i in kept]}
-    every, from_overview = js({"lod": {"tables": [full, small], "domain": [0.0, float(x[-1])], "width": width}})["lod"]
+    view = {"tables": [full, small], "domain": [0.0, float(x[-1])], "width": width}
+    out = js({"lod": view, "lines": view})
+    every, from_overview = out["lod"]
     assert every == from_overview
     assert max(e[1] for e in every.values()) == 500.0
+    # the line layer (lines/trace.js) draws the same column spans from either
+    every, from_overview = out["lines"]
+    assert every == from_overview
+    assert max(hi for _, hi in every["a"]) == 500.0

@@ -2,6 +2,16 @@
 // nbvis/export/derive.py: smoothed; tests/unit/test_shared_rules.py checks they agree).
 
 /**
+ * One step of TensorBoard's smoothing: `state` ({last, n}, from {last: 0, n: 0}) takes in
+ * the finite value `y`; returns the debiased moving average so far.
+ */
+export function smoothStep(state, y, weight) {
+  state.last = state.last * weight + (1 - weight) * y;
+  state.n += 1;
+  return state.last / (weight === 0 ? 1 : 1 - Math.pow(weight, state.n));
+}
+
+/**
  * TensorBoard's smoothing: a debiased exponential moving average per series, continued
  * incrementally as rows arrive. Non-finite values are skipped, so a NaN never poisons
  * the smoothed line.
@@ -29,10 +39,7 @@ export class Smoother {
         s = { last: 0, n: 0 };
         this.state.set(name, s);
       }
-      s.last = s.last * w + (1 - w) * y;
-      s.n += 1;
-      const debias = w === 0 ? 1 : 1 - Math.pow(w, s.n);
-      out.push({ x: xs.value(i), y: s.last / debias, series: name });
+      out.push({ x: xs.value(i), y: smoothStep(s, y, w), series: name });
     }
     return out;
   }

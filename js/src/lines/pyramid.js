@@ -39,83 +39,116 @@ export class Pyramid {
     this.n = 0;
   }
 
-  /** Rebuild over positions [0, n) of `value(p)` (a number; non-finite ones are skipped). */
-  build(value, n) {
+  /**
+   * Rebuild over positions [0, n): the value at position p is `values[rows[p]]`, or
+   * `values[p]` when `rows` is null (non-finite values are skipped).
+   */
+  build(values, rows, n) {
     this.levels = [];
     this.n = 0;
-    this.append(value, 0, n);
+    this.append(values, rows, 0, n);
   }
 
-  /** Take in positions [from, to) (appended: from === this.n). */
-  append(value, from, to) {
-    if (this.levels.length === 0) this.levels.push(emptyLevel(0));
+  /** Take in positions [from, to) (appended: from === this.n); values as in `build`. */
+  append(values, rows, from, to) {
+    if (to <= from) return;
+    if (this.levels.length === 0) this.levels.push(emptyLevel());
+    // the values into blocks of 16
+    const base = this.levels[0];
+    sizeLevel(base, Math.max(base.n, ((to - 1) >> SHIFT) + 1));
+    const { min, max, pos } = base;
     for (let p = from; p < to; p++) {
-      const v = value(p);
+      const v = values[rows ? rows[p] : p];
       if (v - v !== 0) continue; // NaN and ±Infinity: not on a scale
-      let block = p >> SHIFT;
-      for (let k = 0; k < this.levels.length; k++, block >>= SHIFT) {
-        const level = this.levels[k];
-        if (block >= level.n) sizeLevel(level, block + 1);
-        if (v < level.min[block]) level.min[block] = v;
-        if (v > level.max[block]) level.max[block] = v;
-        if (v > 0 && v < level.pos[block]) level.pos[block] = v;
-      }
-      // the top level has grown a second block: give it a parent over everything so far
-      let top = this.levels[this.levels.length - 1];
-      while (top.n > 1) {
-        const parent = emptyLevel(0);
-        sizeLevel(parent, Math.ceil(top.n / B));
-        for (let i = 0; i < top.n; i++) {
-          const j = i >> SHIFT;
-          if (top.min[i] < parent.min[j]) parent.min[j] = top.min[i];
-          if (top.max[i] > parent.max[j]) parent.max[j] = top.max[i];
-          if (top.pos[i] < parent.pos[j]) parent.pos[j] = top.pos[i];
+      const b = p >> SHIFT;
+      if (v < min[b]) min[b] = v;
+      if (v > max[b]) max[b] = v;
+      if (v > 0 && v < pos[b]) pos[b] = v;
+    }
+    // each level above: its blocks over the changed ones below, summarised again
+    let lo = from >> SHIFT;
+    for (let k = 1; this.levels[k - 1].n > 1; k++) {
+      const child = this.levels[k - 1];
+      const fresh = !this.levels[k];
+      if (fresh) this.levels.push(emptyLevel());
+      const level = this.levels[k];
+      sizeLevel(level, ((child.n - 1) >> SHIFT) + 1);
+      const first = fresh ? 0 : lo >> SHIFT;
+      for (let j = first; j < level.n; j++) {
+        let a = Infinity;
+        let z = -Infinity;
+        let q = Infinity;
+        const end = Math.min(child.n, (j + 1) << SHIFT);
+        for (let i = j << SHIFT; i < end; i++) {
+          if (child.min[i] < a) a = child.min[i];
+          if (child.max[i] > z) z = child.max[i];
+          if (child.pos[i] < q) q = child.pos[i];
         }
-        this.levels.push(parent);
-        top = parent;
+        level.min[j] = a;
+        level.max[j] = z;
+        level.pos[j] = q;
       }
+      lo = first;
     }
     this.n = Math.max(this.n, to);
   }
 
   /**
-   * Min, max and smallest positive of the finite values at positions [a, b).
-   * @param {(p: number) => number} value the values themselves (for partial blocks)
-   * @param {Float64Array} out [min, max, minPositive], written in place
+   * Min, max and smallest positive of the finite values at positions [a, b) (values as
+   * in `build`), written into `out` ([min, max, minPositive]).
    */
-  range(value, a, b, out) {
-    let min = Infinity;
-    let max = -Infinity;
-    let pos = Infinity;
+  range(values, rows, a, b, out) {
+    out[0] = Infinity;
+    out[1] = -Infinity;
+    out[2] = Infinity;
     let k = -1; // -1: single positions; k >= 0: blocks of levels[k]
-    const take = (i) => {
+    while (b - a >= 2 * B && k + 1 < this.levels.length) {
+      // the ragged ends at this level, the rest a level up
+      const head = (a + B - 1) & ~(B - 1);
+      const tail = b & ~(B - 1);
       if (k < 0) {
-        const v = value(i);
-        if (v - v !== 0) return;
-        if (v < min) min = v;
-        if (v > max) max = v;
-        if (v > 0 && v < pos) pos = v;
+        scanValues(values, rows, a, head, out);
+        scanValues(values, rows, tail, b, out);
       } else {
-        const level = this.levels[k];
-        if (level.min[i] < min) min = level.min[i];
-        if (level.max[i] > max) max = level.max[i];
-        if (level.pos[i] < pos) pos = level.pos[i];
+        scanLevel(this.levels[k], a, head, out);
+        scanLevel(this.levels[k], tail, b, out);
       }
-    };
-    while (a < b) {
-      if (k + 1 < this.levels.length && b - a >= 2 * B) {
-        while (a & (B - 1)) take(a++);
-        while (b & (B - 1)) take(--b);
-        a >>= SHIFT;
-        b >>= SHIFT;
-        k += 1;
-      } else {
-        for (; a < b; a++) take(a);
-      }
+      a = head >> SHIFT;
+      b = tail >> SHIFT;
+      k += 1;
     }
-    out[0] = min;
-    out[1] = max;
-    out[2] = pos;
+    if (k < 0) scanValues(values, rows, a, b, out);
+    else scanLevel(this.levels[k], a, b, out);
     return out;
   }
+}
+
+function scanValues(values, rows, i0, i1, out) {
+  let min = out[0];
+  let max = out[1];
+  let pos = out[2];
+  for (let i = i0; i < i1; i++) {
+    const v = values[rows ? rows[i] : i];
+    if (v - v !== 0) continue;
+    if (v < min) min = v;
+    if (v > max) max = v;
+    if (v > 0 && v < pos) pos = v;
+  }
+  out[0] = min;
+  out[1] = max;
+  out[2] = pos;
+}
+
+function scanLevel(level, i0, i1, out) {
+  let min = out[0];
+  let max = out[1];
+  let pos = out[2];
+  for (let i = i0; i < i1; i++) {
+    if (level.min[i] < min) min = level.min[i];
+    if (level.max[i] > max) max = level.max[i];
+    if (level.pos[i] < pos) pos = level.pos[i];
+  }
+  out[0] = min;
+  out[1] = max;
+  out[2] = pos;
 }

@@ -13,6 +13,9 @@ export function axisMap(domain, range, log = false) {
   const r0 = range[0];
   return {
     log,
+    d0,
+    r0,
+    k,
     to: log ? (v) => r0 + (Math.log10(v) - d0) * k : (v) => r0 + (v - d0) * k,
     from: (p) => {
       const v = k !== 0 ? d0 + (p - r0) / k : d0;
@@ -42,8 +45,11 @@ export class Spans {
     if (y > this.hi[c]) this.hi[c] = y;
   }
 
-  /** The segment (x0, y0)-(x1, y1), x0 <= x1, where it crosses columns [c0, c1]. */
+  /** The segment (x0, y0)-(x1, y1) where it crosses columns [c0, c1]. */
   segment(x0, y0, x1, y1, c0, c1) {
+    if (x1 < x0) {
+      [x0, y0, x1, y1] = [x1, y1, x0, y0];
+    }
     const first = Math.max(c0, Math.floor(x0));
     const last = Math.min(c1, Math.floor(x1));
     if (x1 === x0) {

@@ -1,6 +1,7 @@
 // The series of a long (x, y, series) table as the line layer reads them: per series,
 // its rows in x order and a min/max pyramid of its y (and of its smoothed y), kept up to
 // date incrementally while rows are appended, so a live update costs O(new rows).
+import { smoothStep } from "../derive/smooth.js";
 import { Pyramid } from "./pyramid.js";
 
 /** A growable Int32 array. */
@@ -18,35 +19,31 @@ function growFloat(array, need) {
   return next;
 }
 
-/** TensorBoard's debiased EMA of one series, continued as values arrive (NaN skipped). */
+/** The smoothed values of one series (derive/smooth.js's rule), continued as values arrive. */
 class Smoothed {
   constructor(weight) {
     this.weight = weight;
     this.values = new Float64Array(0);
-    this.last = 0;
-    this.count = 0;
+    this.state = { last: 0, n: 0 }; // derive/smooth.js's smoothing, one step per value
     this.n = 0;
     this.pyramid = new Pyramid();
   }
 
-  /** Smooth positions [this.n, to) of `raw(p)`. */
-  extend(raw, to) {
+  /** Smooth positions [this.n, to) of `ys[rows[p]]` (`ys[p]` when rows is null). */
+  extend(ys, rows, to) {
     const w = this.weight;
     this.values = growFloat(this.values, to);
     const from = this.n;
     for (let p = from; p < to; p++) {
-      const y = raw(p);
+      const y = ys[rows ? rows[p] : p];
       if (Number.isFinite(y)) {
-        this.last = this.last * w + (1 - w) * y;
-        this.count += 1;
-        this.values[p] = this.last / (w === 0 ? 1 : 1 - Math.pow(w, this.count));
+        this.values[p] = smoothStep(this.state, y, w);
       } else {
         this.values[p] = NaN; // skipped: the smoothed line joins its neighbours
       }
     }
     this.n = to;
-    const values = this.values;
-    this.pyramid.append((p) => values[p], from, to);
+    this.pyramid.append(this.values, null, from, to);
   }
 }
 
@@ -132,8 +129,7 @@ export class LineIndex {
       return;
     }
     s.smooth = new Smoothed(this.weight);
-    const ys = this.table.columns.get("y").data;
-    s.smooth.extend((p) => ys[s.row(p)], s.n);
+    s.smooth.extend(this.table.columns.get("y").data, s.identity ? null : s.rows, s.n);
   }
 
   /**
@@ -182,8 +178,9 @@ export class LineIndex {
     }
     for (const [c, first] of touched) {
       const s = this.series[c];
-      s.pyramid.append((p) => ys[s.row(p)], first, s.n);
-      s.smooth?.extend((p) => ys[s.row(p)], s.n);
+      const rows = s.identity ? null : s.rows;
+      s.pyramid.append(ys, rows, first, s.n);
+      s.smooth?.extend(ys, rows, s.n);
     }
     this.n = to;
     return touched;
@@ -220,24 +217,27 @@ export class LineIndex {
     const ys = yCol.data;
     const names = table.columns.get("series");
     const codes = names?.data;
-    const lists = [];
-    for (let i = 0; i < n; i++) {
-      if (!Number.isFinite(xs[i])) continue;
-      const c = codes ? codes[i] : 0;
-      (lists[c] ??= []).push(i);
-    }
-    for (let c = 0; c < lists.length; c++) {
-      const list = lists[c];
-      if (!list) continue;
+    // rows grouped by series (a counting sort), each group in table order
+    let k = 1;
+    if (codes) for (let i = 0; i < n; i++) if (codes[i] >= k) k = codes[i] + 1;
+    const counts = new Int32Array(k + 1);
+    for (let i = 0; i < n; i++) if (xs[i] - xs[i] === 0) counts[(codes ? codes[i] : 0) + 1] += 1;
+    for (let c = 0; c < k; c++) counts[c + 1] += counts[c];
+    const order = new Int32Array(counts[k]);
+    const fill = counts.slice(0, k);
+    for (let i = 0; i < n; i++) if (xs[i] - xs[i] === 0) order[fill[codes ? codes[i] : 0]++] = i;
+    for (let c = 0; c < k; c++) {
+      let list = order.subarray(counts[c], counts[c + 1]);
+      if (list.length === 0) continue;
       const s = new Series(c, names ? (names.categories[c] ?? String(c)) : "Series 1");
       let sorted = true;
-      for (let k = 1; k < list.length && sorted; k++) if (xs[list[k]] < xs[list[k - 1]]) sorted = false;
-      if (!sorted) list.sort((a, b) => xs[a] - xs[b] || a - b);
-      s.identity = lists.length === 1 && list.length === n && sorted;
-      if (!s.identity) s.rows = Int32Array.from(list);
+      for (let j = 1; j < list.length && sorted; j++) if (xs[list[j]] < xs[list[j - 1]]) sorted = false;
+      if (!sorted) list = Int32Array.from(Array.from(list).sort((p, q) => xs[p] - xs[q] || p - q));
+      s.identity = k === 1 && list.length === n && sorted;
+      if (!s.identity) s.rows = list;
       s.n = list.length;
       s.lastX = xs[list[list.length - 1]];
-      s.pyramid.build((p) => ys[s.row(p)], s.n);
+      s.pyramid.build(ys, s.identity ? null : s.rows, s.n);
       this.series[c] = s;
       if (this.weight !== null) this.smoothSeries(s);
     }

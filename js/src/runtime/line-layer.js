@@ -54,6 +54,7 @@ export class LineLayer {
     this.drawn = null; // the scales and size of the last full draw
     this.probe = null;
     this.logY = false; // whether the y scale is a log scale (set on each embed)
+    this.xDomain = null; // the spec's own x domain, if it fixes one (set on each embed)
     this.visible = 0; // samples in the x range of the last extentRows
     this.colors = new Map();
     this.info = { draws: 0, full: 0, partial: 0, columns: null, ms: 0, traced: 0, series: 0,
@@ -127,19 +128,19 @@ export class LineLayer {
       const b = zoomX ? Math.min(s.n, s.upperBound(xs, zoomX[1]) + 1) : s.n;
       if (b <= a) continue;
       visible += b - a;
-      s.pyramid.range((p) => ys[s.row(p)], a, b, out);
+      s.pyramid.range(ys, s.identity ? null : s.rows, a, b, out);
       if (out[0] < min) min = out[0];
       if (out[1] > max) max = out[1];
       if (out[2] < pos) pos = out[2];
     }
     this.visible = visible;
-    if (this.logY) {
-      // a log scale shows only positive values (Vega would take a 0 into its domain)
-      if (!(x0 <= x1) || !(pos <= max)) return [];
-      return [{ x: x0, y: pos }, { x: x1, y: max }];
-    }
-    if (!(x0 <= x1) || !(min <= max)) return [];
-    return [{ x: x0, y: min }, { x: x1, y: max }];
+    // a fixed x domain (zoomed, or given in the spec) is Vega's whatever the rows say:
+    // rows at its ends do not change while points arrive, so Vega need not run again
+    if (zoomX) [x0, x1] = zoomX;
+    // a log scale shows only positive values (Vega would take a 0 into its domain)
+    const low = this.logY ? pos : min;
+    if (!(x0 <= x1) || !(low <= max)) return [];
+    return [{ x: x0, y: low }, { x: x1, y: max }];
   }
 
   /** The device-pixel maps of Vega's scales now, and the plot's size. */
@@ -257,11 +258,8 @@ export class LineLayer {
   }
 
   traceOf(s, smooth, xs, ys, g) {
-    if (smooth) {
-      const values = s.smooth.values;
-      return { series: s, xs, value: (p) => values[p], pyramid: s.smooth.pyramid, x: g.x, y: g.y };
-    }
-    return { series: s, xs, value: (p) => ys[s.row(p)], pyramid: s.pyramid, x: g.x, y: g.y };
+    if (smooth) return { series: s, xs, values: s.smooth.values, byRow: false, pyramid: s.smooth.pyramid, x: g.x, y: g.y };
+    return { series: s, xs, values: ys, byRow: true, pyramid: s.pyramid, x: g.x, y: g.y };
   }
 
   /**

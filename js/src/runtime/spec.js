@@ -52,7 +52,7 @@ const markType = (layer) => (typeof layer.mark === "string" ? layer.mark : layer
  * spec whose x is quantitative or temporal and whose y is quantitative.
  */
 export function canvasLines(spec, meta) {
-  if (meta.lod?.kind !== "line" || !Array.isArray(spec?.layer)) return false;
+  if (meta.lod?.kind !== "line" || meta.lod.draw === "vega" || !Array.isArray(spec?.layer)) return false;
   const line = spec.layer.find((l) => l.data?.name === meta.lod.dataset && markType(l) === "line");
   const x = line?.encoding?.x;
   const y = line?.encoding?.y;
@@ -66,7 +66,8 @@ export function canvasLines(spec, meta) {
  * and points read LINE_RULE and LINE_HOVER, which the layer fills with the nearest point
  * of each series (no Voronoi over every row); the legend dims the series in LINE_HIDDEN.
  * Pure.
- * @returns {{ spec: object, lines: {index: number, source: string}[], logY: boolean }}
+ * @returns {{ spec: object, lines: {index: number, source: string}[], logY: boolean,
+ *   xDomain: number[] | null }} (the x domain the spec fixes, if any)
  */
 export function canvasSpec(spec, meta) {
   const out = structuredClone(spec);
@@ -113,5 +114,7 @@ export function canvasSpec(spec, meta) {
     }
   }
   out.params = [...(out.params ?? []), { name: LINE_HIDDEN, value: [] }];
-  return { spec: out, lines, logY: base?.encoding?.y?.scale?.type === "log" };
+  const xDomain = base?.encoding?.x?.scale?.domain;
+  return { spec: out, lines, logY: base?.encoding?.y?.scale?.type === "log",
+           xDomain: Array.isArray(xDomain) && xDomain.length === 2 ? xDomain : null };
 }

@@ -162,10 +162,12 @@ export function renderChart({ model, el, store }) {
     const t0 = performance.now();
     const view = result.view;
     if (lines) {
-      setExtent(view, table);
+      const extentMoved = setExtent(view, table);
       setHover(view, { rule: [], points: [] });
       hoverKey = "";
       await view.runAsync();
+      // the zoom signal also fires when Vega first sets it: nothing moved, nothing to draw
+      if (!extentMoved && lines.drawn && !lines.moved()) return;
       drawLines(table);
       lod.debug.redrawMs = performance.now() - t0;
       lod.debug.redraws += 1;
@@ -187,9 +189,11 @@ export function renderChart({ model, el, store }) {
     let tracks = null;
     if (lines || canvasWanted()) {
       let log;
-      ({ spec, lines: tracks, logY: log } = canvasSpec(spec, meta));
+      let xDomain;
+      ({ spec, lines: tracks, logY: log, xDomain } = canvasSpec(spec, meta));
       lines ??= new LineLayer(lod.dataset, meta.smooth ? smoother.weight : null);
       lines.logY = log;
+      lines.xDomain = xDomain;
       lines.onRestyle = restyleLines;
       debug.lines = lines;
     }
@@ -201,7 +205,7 @@ export function renderChart({ model, el, store }) {
         lod.applies(name, table);
         spec.datasets[name] = []; // drawn by the line layer
         if (table) lines.sync(table);
-        const rows = lines.extentRows(table, null);
+        const rows = lines.extentRows(table, lines.xDomain);
         extent = JSON.stringify(rows);
         spec.datasets[LINE_EXTENT] = rows;
         lod.debug.visible = lines.visible;
@@ -249,9 +253,22 @@ export function renderChart({ model, el, store }) {
       result.view.addEventListener("click", onLegendClick);
       result.view.addEventListener("pointerover", onLegendOver);
       result.view.addEventListener("pointerout", onLegendOut);
-      drawLines(store.tables.get(lod.dataset));
     }
-    fitWidth();
+    // a view that is about to take its container's width draws its lines once, then
+    if (!fitWidth() && lines) drawLines(store.tables.get(lod.dataset));
+  }
+
+  // Resizes come in bursts (the container settles over a frame or two): one draw after.
+  let drawRequested = false;
+  function requestDraw() {
+    if (drawRequested) return;
+    drawRequested = true;
+    onceNextFrame(() =>
+      schedule(() => {
+        drawRequested = false;
+        if (lines && result) drawLines(store.tables.get(lod.dataset));
+      }),
+    );
   }
 
   /** Draw the line layer (every column, or columns [c0, c1]) and record what it did. */
@@ -266,7 +283,7 @@ export function renderChart({ model, el, store }) {
 
   /** Give Vega the extent rows of what is in view; true if they changed. */
   function setExtent(view, table) {
-    const rows = lines.extentRows(table, zoomDomain("x"));
+    const rows = lines.extentRows(table, zoomDomain("x") ?? lines.xDomain);
     lod.debug.visible = lines.visible;
     const text = JSON.stringify(rows);
     if (text === extent) return false;
@@ -342,26 +359,44 @@ export function renderChart({ model, el, store }) {
     });
   }
 
+  /** Give the view its container's width; true if that means a resize (scheduled). */
   function fitWidth() {
     const spec = model.get("spec");
-    if (!result || spec.width !== "container") return;
+    if (!result || spec.width !== "container") return false;
     const width = containerWidth();
     if (width > 0 && result.view.width() !== width) {
       result.view.width(width);
       const view = result.view;
       schedule(async () => {
         await view.resize().runAsync();
-        if (lines && result?.view === view) drawLines(store.tables.get(lod.dataset));
+        if (lines && result?.view === view) requestDraw();
       });
+      return true;
     }
+    return false;
   }
 
   function enqueue(change) {
     mergeChange(pending, change);
     if (!drainScheduled) {
       drainScheduled = true;
-      schedule(drain);
+      // the line layer draws at the start of a frame: messages that arrive within one
+      // frame are drawn once (a hidden page, which has no frames, still drains)
+      if (lines) onceNextFrame(() => schedule(drain));
+      else schedule(drain);
     }
+  }
+
+  function onceNextFrame(task) {
+    let done = false;
+    const run = () => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      task();
+    };
+    const timer = setTimeout(run, 100);
+    requestAnimationFrame(run);
   }
 
   // Apply everything that arrived since the last run in one Vega pulse.
