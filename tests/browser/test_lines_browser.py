@@ -9,6 +9,7 @@ from __future__ import annotations
 from browser.canvas import CHARTS, ORIGIN, PAINTED, PIXELS, check, zoom
 from browser.test_lod_browser import BIG, wait_state
 
+
 def test_every_sample_lands_within_a_pixel_of_vegas_scale_and_a_spike_shows_at_every_zoom(lab):
     lab.server.write_notebook("big-lines.ipynb", [BIG])
     lab.open("big-lines.ipynb")
@@ -235,3 +236,51 @@ def test_a_live_update_with_a_fixed_domain_redraws_only_the_columns_its_points_t
     changed = {(k // 4) % width for k in range(len(before)) if before[k] != now[k]}
     assert changed and min(changed) >= c0 and max(changed) <= c1, (sorted(changed), c0, c1)
     assert lab.page.evaluate(PAINTED, [0, 100_005, 1.5])  # the new points are drawn
+
+
+SMOOTHED = """
+import numpy as np, nbvis
+x = np.arange(50_000)
+noisy = nbvis.linechart({'loss': np.c_[x, np.exp(-x / 20_000) + 0.3 * np.random.default_rng(3).normal(size=x.size) ** 2]},
+                        smoothing=0.99)
+noisy
+"""
+
+# How far, on average, the darkest pixels of each column of the layer's canvas lie from the
+# line Vega's scale puts at exp(-x / 20000) (the noise-free curve the smoothing converges to).
+SMOOTH_DISTANCE = f"""() => {{
+  const d = {CHARTS}[0].__nbvis, layer = d.lines, v = d.view, r = window.devicePixelRatio || 1;
+  const W = layer.canvas.width, H = layer.canvas.height;
+  const img = layer.canvas.getContext('2d').getImageData(0, 0, W, H).data;
+  let total = 0, columns = 0;
+  for (let c = 0; c < W; c += 5) {{
+    let best = -1, alpha = 0;
+    for (let y = 0; y < H; y++) if (img[(y * W + c) * 4 + 3] > alpha) {{ alpha = img[(y * W + c) * 4 + 3]; best = y; }}
+    if (best < 0) continue;
+    const xv = v.scale('x').invert(c / r);
+    total += Math.abs(best - v.scale('y')(Math.exp(-xv / 20000) + 0.3) * r);
+    columns += 1;
+  }}
+  return {{ distance: total / columns, draws: layer.info.draws, embeds: d.embeds, log: v.scale('y').type }};
+}}"""
+
+
+def test_the_smoothing_slider_and_the_log_toggle_redraw_a_big_chart_in_the_browser(lab):
+    lab.server.write_notebook("smoothed-lines.ipynb", [SMOOTHED])
+    lab.open("smoothed-lines.ipynb")
+    lab.run_all()
+    wait_state(lab, "d.lod.n === 50000 && d.lines && d.lines.info.draws > 0")
+    smooth = lab.page.evaluate(SMOOTH_DISTANCE)
+    # the opaque line is the smoothed one: close to the curve (mean of the noise is 0.3)
+    assert smooth["distance"] < 6, smooth
+    slider = lab.page.locator(".nbvis-chart .nbvis-smoothing").first
+    slider.fill("0")  # no smoothing: the raw line is drawn opaque, far from the curve on average
+    lab.page.wait_for_function(f"() => ({SMOOTH_DISTANCE})().draws > {smooth['draws']}", timeout=10_000)
+    raw = lab.page.evaluate(SMOOTH_DISTANCE)
+    assert raw["distance"] > smooth["distance"] + 3, (raw, smooth)
+    assert raw["embeds"] == 1  # the slider does not re-embed
+    lab.page.locator(".nbvis-chart .nbvis-log").first.check()
+    lab.page.wait_for_function(f"() => ({SMOOTH_DISTANCE})().log === 'log'", timeout=10_000)
+    logged = check(lab, stride=97)
+    assert logged["scaleType"] == "log" and logged["missed"] == 0 and logged["checked"] > 400, logged
+    lab.screenshot("lines-smoothed-log")
