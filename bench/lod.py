@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from browser.lab import CHROMIUM, CHROMIUM_FLAGS
 
 import nbvis
-from nbvis.charts import line_spec
+from nbvis.charts import line_spec, scatter_spec
 
 HARNESS = r"""
 async ([chartSrc, runtimeSrc]) => {
@@ -132,7 +132,37 @@ async ([chartSrc, runtimeSrc]) => {
     }, count);
   }
 
+  function scatterState(n) {  // a 2-D normal cloud (Box-Muller), one series
+    const x = new Float64Array(n), y = new Float32Array(n), codes = new Uint16Array(n);
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    for (let i = 0; i < n; i++) {
+      const r = Math.sqrt(-2 * Math.log(rnd() + 1e-12)), t = 2 * Math.PI * rnd();
+      x[i] = r * Math.cos(t); y[i] = r * Math.sin(t);
+    }
+    return { seq: 0, datasets: { values: { n, columns: colsOf(x, y, codes, ["Series 1"]) } } };
+  }
+
   window.bench = {
+    // a scatter plot of n points drawn as a binned density: first paint, and redraws
+    // after zooming x into windows that stay binned
+    async scatter(spec, n) {
+      const { d, firstPaint } = await mount(spec, scatterState(n));
+      const times = [];
+      for (let k = 1; k <= 8; k++) {
+        const span = 6 / (1 + k * 0.25), lo = -3 + ((k * 0.37) % 1) * (6 - span);
+        const before = d.lod.redraws;
+        const t0 = performance.now();
+        d.view.signal("zoom_x", [lo, lo + span]);
+        await d.view.runAsync();
+        const rescaled = performance.now() - t0;
+        while (d.lod.redraws === before) await new Promise((r) => setTimeout(r, 0));
+        times.push(rescaled + d.lod.redrawMs);
+      }
+      times.sort((a, b) => a - b);
+      return { firstPaint, zoom: times[Math.floor(times.length / 2)], binned: d.lod.binned, drawn: d.lod.drawn };
+    },
+
     // first paint and zoom of k series of n / k points (the state holds every row)
     async many(spec, n, k, zooms) {
       const t0 = performance.now();
@@ -351,6 +381,8 @@ def main() -> None:
     parser.add_argument("--many", type=int, nargs=2, default=[1_000, 10_000], metavar=("SERIES", "POINTS"))
     parser.add_argument("--stream-seconds", type=float, default=30)
     parser.add_argument("--stream-resident", type=int, default=100_000)
+    parts = ("paint", "live", "many", "scatter", "stream")
+    parser.add_argument("--only", nargs="+", choices=parts, default=list(parts), help="which figures to take")
     args = parser.parse_args()
 
     from playwright.sync_api import sync_playwright
@@ -366,54 +398,66 @@ def main() -> None:
         warm = nbvis.linechart(series(1000))
         page.evaluate("([s, d, n]) => bench.nbvis(s, d, n)", [warm.spec, state_of(warm)[0], 1000])
 
-        print("one series: first paint and zoom redraw (median of 12 windows), line layer vs Vega's marks")
-        print(f"{'points':>11} | {'kernel':>7} | {'paint canvas':>12} | {'vega marks':>10} | {'naive':>9} | "
-              f"{'full rows':>9} | {'zoom canvas':>11} | {'vega marks':>10} | {'naive':>9}")
-        for n in args.sizes:
-            chart = nbvis.linechart(series(n), zoom_to_fit=True)
-            state, kernel_s = state_of(chart)
-            ours = page.evaluate("([s, d, n]) => bench.nbvis(s, d, n)", [drawn_by(chart.spec, "canvas"), state, n])
-            state, _ = state_of(chart)
-            marks = page.evaluate("([s, d, n]) => bench.nbvis(s, d, n)", [drawn_by(chart.spec, "vega"), state, n])
-            spec = {k: v for k, v in chart.spec.items() if k != "usermeta"}
-            naive = (page.evaluate("([s, n]) => bench.naive(s, n)", [spec, n])
-                     if n <= args.naive_max else None)
-            full = ms(ours["full"], 9) if ours["full"] is not None else "  (state)"
-            print(f"{n:>11,} | {kernel_s * 1e3:5.0f}ms | {ms(ours['firstPaint'], 12)} | {ms(marks['firstPaint'], 10)} | "
-                  f"{ms(naive and naive['firstPaint'], 9)} | {full} | {ms(ours['zoom'], 11)} | "
-                  f"{ms(marks['zoom'], 10)} | {ms(naive and naive['zoom'], 9)}", flush=True)
-            chart.close()
+        if "paint" in args.only:
+            print("one series: first paint and zoom redraw (median of 12 windows), line layer vs Vega's marks")
+            print(f"{'points':>11} | {'kernel':>7} | {'paint canvas':>12} | {'vega marks':>10} | {'naive':>9} | "
+                  f"{'full rows':>9} | {'zoom canvas':>11} | {'vega marks':>10} | {'naive':>9}")
+            for n in args.sizes:
+                chart = nbvis.linechart(series(n), zoom_to_fit=True)
+                state, kernel_s = state_of(chart)
+                ours = page.evaluate("([s, d, n]) => bench.nbvis(s, d, n)", [drawn_by(chart.spec, "canvas"), state, n])
+                state, _ = state_of(chart)
+                marks = page.evaluate("([s, d, n]) => bench.nbvis(s, d, n)", [drawn_by(chart.spec, "vega"), state, n])
+                spec = {k: v for k, v in chart.spec.items() if k != "usermeta"}
+                naive = (page.evaluate("([s, n]) => bench.naive(s, n)", [spec, n])
+                         if n <= args.naive_max else None)
+                full = ms(ours["full"], 9) if ours["full"] is not None else "  (state)"
+                print(f"{n:>11,} | {kernel_s * 1e3:5.0f}ms | {ms(ours['firstPaint'], 12)} | {ms(marks['firstPaint'], 10)} | "
+                      f"{ms(naive and naive['firstPaint'], 9)} | {full} | {ms(ours['zoom'], 11)} | "
+                      f"{ms(marks['zoom'], 10)} | {ms(naive and naive['zoom'], 9)}", flush=True)
+                chart.close()
 
-        print("\nbrowser work per live update (10 new points), median and 90th percentile of 30:")
-        print(f"{'resident':>11} | {'canvas, x grows':>19} | {'canvas, x fixed':>19} | {'vega marks, x grows':>19} | "
-              f"{'vega, x fixed':>19}")
-        for n in args.live:
-            row = []
-            for draw, fixed in (("canvas", False), ("canvas", True), ("vega", False), ("vega", True)):
-                spec = line_spec(["run 0"], zoom_to_fit=not fixed,
-                                 **({"x_axis_domain": [0, 2 * n], "y_axis_domain": [-1.5, 1.5]} if fixed else {}))
-                r = page.evaluate("([s, n, c]) => bench.live(s, n, c)", [drawn_by(spec, draw), n, 30])
-                row.append(f"{r['median']:7.2f} / {r['p90']:6.2f} ms")
-            print(f"{n:>11,} | " + " | ".join(row), flush=True)
+        if "live" in args.only:
+            print("\nbrowser work per live update (10 new points), median and 90th percentile of 30:")
+            print(f"{'resident':>11} | {'canvas, x grows':>19} | {'canvas, x fixed':>19} | {'vega marks, x grows':>19} | "
+                  f"{'vega, x fixed':>19}")
+            for n in args.live:
+                row = []
+                for draw, fixed in (("canvas", False), ("canvas", True), ("vega", False), ("vega", True)):
+                    spec = line_spec(["run 0"], zoom_to_fit=not fixed,
+                                     **({"x_axis_domain": [0, 2 * n], "y_axis_domain": [-1.5, 1.5]} if fixed else {}))
+                    r = page.evaluate("([s, n, c]) => bench.live(s, n, c)", [drawn_by(spec, draw), n, 30])
+                    row.append(f"{r['median']:7.2f} / {r['p90']:6.2f} ms")
+                print(f"{n:>11,} | " + " | ".join(row), flush=True)
 
-        k, per = args.many
-        print(f"\n{k:,} series x {per:,} points: first paint and zoom redraw")
-        names = [f"run {s}" for s in range(k)]
-        for draw in ("canvas", "vega"):
-            spec = drawn_by(line_spec(names, zoom_to_fit=True), draw)
-            zooms = 12 if draw == "canvas" else 3  # Vega's marks take tens of seconds a redraw
-            r = page.evaluate("([s, n, k, z]) => bench.many(s, n, k, z)", [spec, k * per, k, zooms])
-            print(f"  {'line layer' if draw == 'canvas' else 'Vega marks':<12} first paint {r['firstPaint']:8.0f} ms"
-                  f"   zoom {r['zoom']:8.1f} ms (median of {zooms})", flush=True)
+        if "many" in args.only:
+            k, per = args.many
+            print(f"\n{k:,} series x {per:,} points: first paint and zoom redraw")
+            names = [f"run {s}" for s in range(k)]
+            for draw in ("canvas", "vega"):
+                spec = drawn_by(line_spec(names, zoom_to_fit=True), draw)
+                zooms = 12 if draw == "canvas" else 3  # Vega's marks take tens of seconds a redraw
+                r = page.evaluate("([s, n, k, z]) => bench.many(s, n, k, z)", [spec, k * per, k, zooms])
+                print(f"  {'line layer' if draw == 'canvas' else 'Vega marks':<12} first paint {r['firstPaint']:8.0f} ms"
+                      f"   zoom {r['zoom']:8.1f} ms (median of {zooms})", flush=True)
 
-        print(f"\n8 charts of {args.stream_resident:,} points, each getting 10 points 10 times a second "
-              f"for {args.stream_seconds:.0f} s (smoothed, as the training panel draws batches):")
-        for draw in ("canvas", "vega"):
-            spec = drawn_by(line_spec(["run 0"], smoothing=0.6, width=400, height=180), draw)
-            r = page.evaluate("([s, n, t]) => bench.stream(s, n, t)", [spec, args.stream_resident, args.stream_seconds])
-            print(f"  {'line layer' if draw == 'canvas' else 'Vega marks':<12} {r['dropped']:5d} of {r['frames']:5d} frames "
-                  f"late (> 25 ms), longest frame {r['longest']:4.0f} ms, longest update {r['work']:5.1f} ms, "
-                  f"{r['messages']} messages", flush=True)
+        if "scatter" in args.only:
+            print("\na scatter plot of 1,000,000 points drawn as a binned density: first paint, zoom redraw (median of 8)")
+            scatter = scatter_spec(["Series 1"], zoom_to_fit=True)
+            for draw in ("canvas", "vega"):
+                r = page.evaluate("([s, n]) => bench.scatter(s, n)", [drawn_by(scatter, draw), 1_000_000])
+                print(f"  {'density layer' if draw == 'canvas' else 'Vega marks':<13} first paint {r['firstPaint']:7.0f} ms"
+                      f"   zoom {r['zoom']:7.1f} ms   ({r['drawn']} cells, binned: {r['binned']})", flush=True)
+
+        if "stream" in args.only:
+            print(f"\n8 charts of {args.stream_resident:,} points, each getting 10 points 10 times a second "
+                  f"for {args.stream_seconds:.0f} s (smoothed, as the training panel draws batches):")
+            for draw in ("canvas", "vega"):
+                spec = drawn_by(line_spec(["run 0"], smoothing=0.6, width=400, height=180), draw)
+                r = page.evaluate("([s, n, t]) => bench.stream(s, n, t)", [spec, args.stream_resident, args.stream_seconds])
+                print(f"  {'line layer' if draw == 'canvas' else 'Vega marks':<12} {r['dropped']:5d} of {r['frames']:5d} frames "
+                      f"late (> 25 ms), longest frame {r['longest']:4.0f} ms, longest update {r['work']:5.1f} ms, "
+                      f"{r['messages']} messages", flush=True)
         browser.close()
 
 

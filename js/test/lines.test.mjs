@@ -226,3 +226,24 @@ test("the canvas spec keeps the line layers' encodings and moves the hover marks
   assert.ok(compiled.signals.some((s) => s.name === LINE_HIDDEN));
   assert.ok(!JSON.stringify(compiled).includes("voronoi"));
 });
+
+test("the density spec keeps the scatter's layer and adds the extent and hover layers", async () => {
+  const { canvasPointsSpec, canvasPoints } = await import("../src/runtime/spec.js");
+  const spec = {
+    layer: [{ data: { name: "values" }, mark: { type: "point", filled: true, size: 30 }, params: [{ name: "zoom", select: "interval", bind: "scales" }],
+              encoding: { x: { field: "x", type: "quantitative" }, y: { field: "y", type: "quantitative" },
+                          color: { field: "series", type: "nominal" }, shape: { field: "series", type: "nominal" },
+                          opacity: { condition: { test: "datum.nbvis_count > 1", field: "nbvis_alpha", type: "quantitative" }, value: 0.8 },
+                          tooltip: [{ field: "x", type: "quantitative" }] } }],
+  };
+  const meta = { lod: { dataset: "values", kind: "points" } };
+  assert.ok(canvasPoints(spec, meta));
+  assert.ok(!canvasPoints(spec, { lod: { ...meta.lod, draw: "vega" } }));
+  const out = canvasPointsSpec(spec);
+  assert.deepEqual(out.layer.map((l) => l.data.name), ["values", LINE_EXTENT, LINE_HOVER]);
+  assert.equal(out.layer[2].mark.opacity, 1);
+  assert.equal(out.layer[2].encoding.opacity, undefined);
+  assert.deepEqual(out.layer[2].encoding.tooltip, spec.layer[0].encoding.tooltip);
+  assert.equal(spec.layer.length, 1); // pure
+  vl.compile(out); // valid Vega-Lite
+});

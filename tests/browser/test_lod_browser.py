@@ -20,7 +20,8 @@ STATE = """([index, lo, hi]) => {
   const el = [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .nbvis-chart')][index];
   const d = el && el.__nbvis;
   if (!d || !d.view) return null;
-  const rows = d.view.data('values');
+  // a binned density is drawn by the density layer: its cells; else what Vega draws
+  const rows = d.density && d.density.cells ? d.density.cells : d.view.data('values');
   const xs = rows.map((r) => r.x).sort((a, b) => a - b);
   const inRange = xs.filter((x) => x >= lo && x <= hi);
   let consecutive = inRange.length > 0;
@@ -33,6 +34,27 @@ STATE = """([index, lo, hi]) => {
            stored: table ? table.n : null, capacity: table ? table.columns.get('x').data.length : null,
            binned: rows.filter((r) => r.nbvis_count > 1).length, outlier: rows.some((r) => r.x === 40),
            note: note && note.style.display !== 'none' ? note.textContent : null };
+}"""
+
+
+# The density layer's canvas: painted pixels, the outlier (40, 40) painted where Vega's scales
+# put it, an empty spot far from the cloud, and how many rows Vega itself holds.
+DENSITY = """() => {
+  const el = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .nbvis-chart');
+  const d = el.__nbvis, c = d.density.canvas, v = d.view, r = window.devicePixelRatio || 1;
+  const img = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  const at = (x, y) => {  // within a pixel (the outlier sits on the plot's corner)
+    const px = Math.floor(v.scale('x')(x) * r), py = Math.floor(v.scale('y')(y) * r);
+    for (let dx = -1; dx <= 1; dx++) for (let dy = -1; dy <= 1; dy++) {
+      const qx = px + dx, qy = py + dy;
+      if (qx >= 0 && qx < c.width && qy >= 0 && qy < c.height && img[(qy * c.width + qx) * 4 + 3] > 0) return true;
+    }
+    return false;
+  };
+  let painted = 0;
+  for (let k = 3; k < img.length; k += 4) if (img[k] > 0) painted += 1;
+  return { painted, outlier: at(40, 40), empty: !at(30, -5), cells: d.density.info.cells,
+           vega: v.data('values').length };
 }"""
 
 
@@ -196,6 +218,18 @@ def test_a_scatterplot_of_200k_points_draws_a_stated_density_and_zooming_shows_s
     assert dense["lod"]["binned"] and dense["binned"] > 100
     assert dense["drawn"] < 60_000 and dense["outlier"]  # an isolated point keeps its own mark
     assert dense["note"].startswith("Binned density: 200,001 points in view drawn as ")
+    # ...on the density layer's canvas, where Vega's scales put them; Vega draws none of them
+    painted = lab.page.evaluate(DENSITY)
+    assert painted["vega"] == 0 and painted["outlier"] and painted["cells"] == dense["drawn"], painted
+    assert painted["painted"] > 1000 and painted["empty"], painted
+    lab.screenshot("lod-scatter-density")
+    # hovering the outlier shows its point (Vega's mark, with its tooltip)
+    ox, oy = plot_point(lab, 40.0, 40.0)
+    lab.page.mouse.move(ox - 3, oy)
+    lab.page.mouse.move(ox, oy)
+    lab.page.wait_for_function(
+        "() => { const el = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .nbvis-chart');"
+        " const h = el.__nbvis.view.data('nbvis_hover'); return h.length === 1 && h[0].x === 40; }", timeout=10_000)
     # zoom into the middle with a Shift-drag box: few enough points to draw one by one
     (x0, y0), (x1, y1) = plot_point(lab, -0.5, 0.5), plot_point(lab, 0.5, -0.5)
     lab.page.keyboard.down("Shift")

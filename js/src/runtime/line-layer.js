@@ -204,7 +204,7 @@ export class LineLayer {
       }
       canvas.style.width = `${g.width}px`;
       canvas.style.height = `${g.height}px`;
-      const vegaCanvas = canvas.parentElement.querySelector("canvas:not(.nbvis-lines)");
+      const vegaCanvas = canvas.parentElement.querySelector("canvas.marks");
       const [ox, oy] = plotOrigin(this.view);
       canvas.style.left = `${(vegaCanvas?.offsetLeft ?? 0) + ox}px`;
       canvas.style.top = `${(vegaCanvas?.offsetTop ?? 0) + oy}px`;

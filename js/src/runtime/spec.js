@@ -118,3 +118,31 @@ export function canvasSpec(spec, meta) {
   return { spec: out, lines, logY: base?.encoding?.y?.scale?.type === "log",
            xDomain: Array.isArray(xDomain) && xDomain.length === 2 ? xDomain : null };
 }
+
+/** Whether a scatter plot's binned density can be drawn by the density layer. */
+export function canvasPoints(spec, meta) {
+  if (meta.lod?.kind !== "points" || meta.lod.draw === "vega" || !Array.isArray(spec?.layer)) return false;
+  const layer = spec.layer[0];
+  const { x, y } = layer?.encoding ?? {};
+  return Boolean(layer?.data?.name === meta.lod.dataset && x?.type === "quantitative" && y?.type === "quantitative");
+}
+
+/**
+ * A live scatter spec whose binned density the density layer draws: the point layer keeps
+ * its rows only while single points are shown; an invisible layer over two extreme rows
+ * (LINE_EXTENT) keeps the scales' domains; a copy of the point layer over LINE_HOVER
+ * shows the hovered cell's point and its tooltip. Pure.
+ */
+export function canvasPointsSpec(spec) {
+  const out = structuredClone(spec);
+  const base = out.layer[0];
+  const encoding = { ...base.encoding };
+  delete encoding.opacity; // the hovered point is drawn as it is
+  out.layer.push(
+    { data: { name: LINE_EXTENT, format: { parse: null } }, mark: { type: "point", opacity: 0, size: 0 },
+      encoding: { x: base.encoding.x, y: base.encoding.y } },
+    { data: { name: LINE_HOVER, format: { parse: null } }, mark: { ...(typeof base.mark === "string" ? { type: base.mark } : base.mark), opacity: 1 },
+      encoding },
+  );
+  return out;
+}

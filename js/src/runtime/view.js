@@ -7,11 +7,22 @@ import { derivedDatasets } from "../derive/paint.js";
 import { Smoother } from "../derive/smooth.js";
 import { installBrush } from "./brush.js";
 import { buildControls, renderStats, statsBox } from "./controls.js";
+import { DensityLayer } from "./density-layer.js";
 import { LineLayer } from "./line-layer.js";
 import { LodView } from "./lod-view.js";
 import { plotOrigin } from "./origin.js";
 import { mergeChange } from "./queue.js";
-import { LINE_EXTENT, LINE_HOVER, LINE_RULE, canvasLines, canvasSpec, liveSpec, namedDatasets } from "./spec.js";
+import {
+  LINE_EXTENT,
+  LINE_HOVER,
+  LINE_RULE,
+  canvasLines,
+  canvasPoints,
+  canvasPointsSpec,
+  canvasSpec,
+  liveSpec,
+  namedDatasets,
+} from "./spec.js";
 
 /** Stale scene items Vega may keep before it cleans its caches (its default: 10,000). */
 const CLEAN_THRESHOLD = 2000;
@@ -72,6 +83,17 @@ export function renderChart({ model, el, store }) {
   let extent = "[]"; // the extent rows Vega has now (JSON)
   const canvasWanted = () => lod && lod.kind === "line" && canvasLines(model.get("spec"), meta) &&
     lod.applies(lod.dataset, store.tables.get(lod.dataset));
+  // A big scatter plot's binned density is drawn by the density layer (density-layer.js).
+  let density = null;
+  const densityWanted = () => lod && lod.kind === "points" && canvasPoints(model.get("spec"), meta) &&
+    lod.applies(lod.dataset, store.tables.get(lod.dataset));
+  /** Two rows spanning the scatter's data (Vega's domains while the density layer draws). */
+  const pointExtent = () => {
+    const e = lod.extents;
+    return e && e.x && e.y ? [{ x: e.x[0], y: e.y[0] }, { x: e.x[1], y: e.y[1] }] : [];
+  };
+  /** What Vega draws of a scatter's level-of-detail rows (none of a binned density). */
+  const pointRows = (rows) => (density ? density.take(rows, lod.active && lod.debug.binned) : rows);
 
   let result = null;
   let names = new Set();
@@ -108,6 +130,7 @@ export function renderChart({ model, el, store }) {
     sleeping = true;
     pending.clear();
     lines?.detach();
+    density?.detach();
     result?.finalize();
     result = null;
     debug.view = null;
@@ -173,8 +196,9 @@ export function renderChart({ model, el, store }) {
       lod.debug.redraws += 1;
       return;
     }
-    view.change(lod.dataset, vega.changeset().remove(() => true).insert(lodRows(table)));
+    view.change(lod.dataset, vega.changeset().remove(() => true).insert(pointRows(lodRows(table))));
     await view.runAsync();
+    density?.draw();
     lod.debug.redrawMs = performance.now() - t0;
     lod.debug.redraws += 1;
   }
@@ -197,6 +221,11 @@ export function renderChart({ model, el, store }) {
       lines.onRestyle = restyleLines;
       debug.lines = lines;
     }
+    if (!lines && (density || densityWanted())) {
+      spec = canvasPointsSpec(spec);
+      density ??= new DensityLayer();
+      debug.density = density;
+    }
     names = namedDatasets(spec);
     spec.datasets = { ...(spec.datasets ?? {}) };
     for (const name of names) {
@@ -213,6 +242,12 @@ export function renderChart({ model, el, store }) {
       }
       if (name === LINE_EXTENT || name === LINE_HOVER || name === LINE_RULE) {
         spec.datasets[name] ??= [];
+        continue;
+      }
+      if (density && name === lod.dataset) {
+        const active = lod.applies(name, table);
+        spec.datasets[name] = active ? pointRows(lodRows(table, { fresh: true })) : pointRows(table?.rows() ?? []);
+        spec.datasets[LINE_EXTENT] = pointExtent();
         continue;
       }
       spec.datasets[name] = lod?.applies(name, table) ? lodRows(table, { fresh: true }) : (table?.rows() ?? []);
@@ -253,6 +288,10 @@ export function renderChart({ model, el, store }) {
       result.view.addEventListener("click", onLegendClick);
       result.view.addEventListener("pointerover", onLegendOver);
       result.view.addEventListener("pointerout", onLegendOut);
+    }
+    if (density) {
+      density.attach(result.view, container, result.vgSpec);
+      density.draw();
     }
     // a view that is about to take its container's width draws its lines once, then
     if (!fitWidth() && lines) drawLines(store.tables.get(lod.dataset));
@@ -301,9 +340,10 @@ export function renderChart({ model, el, store }) {
   let hoverFrame = 0;
   let hoverPx = null;
   let hoverKey = "";
+  let hoverPy = null;
   function onPointer(event) {
-    if (!lines || !result) return;
-    const canvas = container.querySelector("canvas:not(.nbvis-lines)");
+    if (!(lines || density) || !result) return;
+    const canvas = container.querySelector("canvas.marks");
     if (!canvas) return;
     const box = canvas.getBoundingClientRect();
     const [ox, oy] = plotOrigin(result.view);
@@ -312,13 +352,24 @@ export function renderChart({ model, el, store }) {
     const inside = event.type !== "pointerleave" && px >= 0 && px <= result.view.width() && py >= 0 &&
       py <= result.view.height();
     hoverPx = inside ? px : null;
+    hoverPy = inside ? py : null;
     if (!hoverFrame) hoverFrame = requestAnimationFrame(() => {
       hoverFrame = 0;
       schedule(hoverNow);
     });
   }
   async function hoverNow() {
-    if (!lines || !result || disposed) return;
+    if (!(lines || density) || !result || disposed) return;
+    if (density) {
+      const rows = hoverPx === null ? [] : density.hoverAt(hoverPx, hoverPy);
+      const key = JSON.stringify(rows);
+      if (key === hoverKey) return;
+      hoverKey = key;
+      debug.hover = rows;
+      result.view.change(LINE_HOVER, vega.changeset().remove(() => true).insert(rows));
+      await result.view.runAsync();
+      return;
+    }
     const table = store.tables.get(lod.dataset);
     const at = hoverPx === null ? { rule: [], points: [] } : lines.hoverAt(table, hoverPx);
     const key = JSON.stringify(at);
@@ -370,6 +421,7 @@ export function renderChart({ model, el, store }) {
       schedule(async () => {
         await view.resize().runAsync();
         if (lines && result?.view === view) requestDraw();
+        if (result?.view === view) density?.draw();
       });
       return true;
     }
@@ -405,7 +457,7 @@ export function renderChart({ model, el, store }) {
     if (disposed || !result || pending.size === 0 || sleepIfDetached()) return;
     const t0 = performance.now();
     const view = result.view;
-    if (!lines && canvasWanted()) {
+    if ((!lines && canvasWanted()) || (!density && !lines && densityWanted())) {
       pending.clear(); // a series grew big: from now on its lines are the line layer's
       await embed();
       return;
@@ -435,7 +487,8 @@ export function renderChart({ model, el, store }) {
       if (change.op !== "resmooth" && (lod?.applies(name, table) || wasLod)) {
         // the level of detail of the new data, for the range in view
         const rows = lod.active ? lodRows(table) : table.rows();
-        view.change(name, vega.changeset().remove(() => true).insert(rows));
+        view.change(name, vega.changeset().remove(() => true).insert(pointRows(rows)));
+        if (density) view.change(LINE_EXTENT, vega.changeset().remove(() => true).insert(pointExtent()));
       } else if (change.op !== "resmooth") {
         const changeset = vega.changeset();
         if (change.op === "replace") changeset.remove(() => true).insert(table.rows());
@@ -455,6 +508,7 @@ export function renderChart({ model, el, store }) {
     const seq = store.seq;
     // resize() first: autosize bounds computed for the old data would clip axis titles.
     if (vegaChanged || !lines) await view.resize().runAsync();
+    density?.draw();
     if (lines && lineChange !== undefined) {
       const table = store.tables.get(lod.dataset);
       // the scales did not move: only the columns the new rows touch are drawn again
@@ -510,6 +564,9 @@ export function renderChart({ model, el, store }) {
     lines?.detach();
     lines = null;
     debug.lines = null;
+    density?.detach();
+    density = null;
+    debug.density = null;
     result?.finalize();
     result = null;
     // JupyterLab may keep a removed view object reachable (its model's comm stays in the
