@@ -241,21 +241,9 @@ async ([chartSrc, runtimeSrc]) => {
     },
 
     async nbvis(spec, state, n) {
-      const el = fresh();
       for (const d of Object.values(state.datasets))
         for (const c of Object.values(d.columns)) c.data = new DataView(b64(c.data).buffer);
-      const t0 = performance.now();
-      const m = model(spec, state);
-      chart.initialize({ model: m });
-      await chart.render({ model: m, el });
-      const d = el.__nbvis;
-      while (!d.view) {
-        if (d.error || performance.now() - t0 > 60000) throw new Error(`no view: ${d.error}`);
-        await new Promise((r) => setTimeout(r, 0));
-      }
-      await d.view.runAsync();
-      await frame();
-      const firstPaint = performance.now() - t0;
+      const { d, m, firstPaint } = await mount(spec, state);
       let full = null;
       if (state.datasets.values.full) {
         const cols = series(n);

@@ -3,7 +3,7 @@
 // colour and shape, shaded by how many points it stands for. Vega keeps the axes, legend,
 // the single points once zoomed in, and the hovered cell's point with its tooltip.
 import * as vega from "vega";
-import { plotOrigin } from "./origin.js";
+import { overlayCanvas, placeOverlay } from "./origin.js";
 
 /** CSS pixels within which the pointer picks a cell's point. */
 const HOVER_REACH = 6;
@@ -25,13 +25,7 @@ export class DensityLayer {
     this.view = view;
     this.style = symbolStyle(vgSpec);
     this.paths.clear();
-    const canvas = document.createElement("canvas");
-    canvas.className = "nbvis-density";
-    canvas.style.cssText = "position:absolute;pointer-events:none;left:0;top:0;";
-    const host = container.querySelector(".vega-embed") ?? container;
-    if (getComputedStyle(host).position === "static") host.style.position = "relative";
-    host.append(canvas);
-    this.canvas = canvas;
+    this.canvas = overlayCanvas(container, "nbvis-density");
   }
 
   detach() {
@@ -65,21 +59,7 @@ export class DensityLayer {
     const { view, canvas } = this;
     if (!view || !canvas) return;
     const t0 = performance.now();
-    const ratio = globalThis.devicePixelRatio || 1;
-    const width = view.width();
-    const height = view.height();
-    const W = Math.max(1, Math.round(width * ratio));
-    const H = Math.max(1, Math.round(height * ratio));
-    if (canvas.width !== W || canvas.height !== H) {
-      canvas.width = W;
-      canvas.height = H;
-    }
-    canvas.style.width = `${width}px`;
-    canvas.style.height = `${height}px`;
-    const vegaCanvas = canvas.parentElement.querySelector("canvas.marks");
-    const [ox, oy] = plotOrigin(view);
-    canvas.style.left = `${(vegaCanvas?.offsetLeft ?? 0) + ox}px`;
-    canvas.style.top = `${(vegaCanvas?.offsetTop ?? 0) + oy}px`;
+    const { ratio, width, height, W, H } = placeOverlay(canvas, view);
     const ctx = canvas.getContext("2d");
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, W, H);

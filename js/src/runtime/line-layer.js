@@ -5,7 +5,7 @@
 import { LineIndex } from "../lines/series.js";
 import { Raster, Spans, axisMap, parseColor } from "../lines/raster.js";
 import { trace } from "../lines/trace.js";
-import { plotOrigin } from "./origin.js";
+import { overlayCanvas, placeOverlay } from "./origin.js";
 import { LINE_HIDDEN } from "./spec.js";
 
 /** CSS pixels within which a series' nearest sample joins the hovered ones. */
@@ -66,13 +66,7 @@ export class LineLayer {
     this.detach();
     this.view = view;
     this.tracks = lines.map((l) => ({ ...l, ...markStyle(vgSpec, l.index) }));
-    const canvas = document.createElement("canvas");
-    canvas.className = "nbvis-lines";
-    canvas.style.cssText = "position:absolute;pointer-events:none;left:0;top:0;";
-    const host = container.querySelector(".vega-embed") ?? container;
-    if (getComputedStyle(host).position === "static") host.style.position = "relative";
-    host.append(canvas);
-    this.canvas = canvas;
+    this.canvas = overlayCanvas(container, "nbvis-lines");
     this.drawn = null;
     this.colors.clear();
     this.applyLegend();
@@ -197,17 +191,7 @@ export class LineLayer {
     if (!columns || !g) {
       g = this.geometry();
       columns = null;
-      const { canvas } = this;
-      if (canvas.width !== g.W || canvas.height !== g.H) {
-        canvas.width = g.W;
-        canvas.height = g.H;
-      }
-      canvas.style.width = `${g.width}px`;
-      canvas.style.height = `${g.height}px`;
-      const vegaCanvas = canvas.parentElement.querySelector("canvas.marks");
-      const [ox, oy] = plotOrigin(this.view);
-      canvas.style.left = `${(vegaCanvas?.offsetLeft ?? 0) + ox}px`;
-      canvas.style.top = `${(vegaCanvas?.offsetTop ?? 0) + oy}px`;
+      placeOverlay(this.canvas, this.view); // the same size as geometry() measured
       if (!this.raster || this.raster.width !== g.W || this.raster.height !== g.H) {
         this.raster = new Raster(g.W, g.H);
         this.image = new ImageData(g.W, g.H);
