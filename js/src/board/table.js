@@ -135,8 +135,10 @@ export class Parallel {
     this.canvas = document.createElement("canvas");
     this.el.append(bar, this.canvas);
     this.metric = null;
+    this.chosen = null; // the metric the user picked; until then, the first one there is
     this.select.addEventListener("change", () => {
       this.metric = this.select.value;
+      this.chosen = this.metric;
       this.onChange?.();
     });
   }
@@ -153,7 +155,9 @@ export class Parallel {
         return o;
       }));
     }
-    if (!keys.includes(this.metric)) this.metric = keys[0] ?? null;
+    // the default follows the tags as they arrive (a board still loading may know only
+    // some of them): the first metric of those known now, unless the user chose one
+    this.metric = keys.includes(this.chosen) ? this.chosen : (keys[0] ?? null);
     if (this.metric) this.select.value = this.metric;
     const axes = [...columns.filter((c) => c.kind === "hparam"), ...metrics.filter((c) => c.key === this.metric)];
     this.el.hidden = axes.length < 2;
