@@ -63,7 +63,7 @@ class SeriesIndex {
 }
 
 /** First position p in [0, len) with x(p) >= value (x sorted). */
-function lowerBound(xs, list, len, value) {
+export function lowerBound(xs, list, len, value) {
   let lo = 0;
   let hi = len;
   while (lo < hi) {
@@ -75,7 +75,7 @@ function lowerBound(xs, list, len, value) {
 }
 
 /** First position p in [0, len) with x(p) > value (x sorted). */
-function upperBound(xs, list, len, value) {
+export function upperBound(xs, list, len, value) {
   let lo = 0;
   let hi = len;
   while (lo < hi) {

@@ -2,6 +2,7 @@
 // its rows in x order and a min/max pyramid of its y (and of its smoothed y), kept up to
 // date incrementally while rows are appended, so a live update costs O(new rows).
 import { smoothStep } from "../derive/smooth.js";
+import { lowerBound, upperBound } from "../lod.js";
 import { Pyramid } from "./pyramid.js";
 
 /** A growable Int32 array. */
@@ -66,28 +67,12 @@ export class Series {
 
   /** First position with x >= value. */
   lowerBound(xs, value) {
-    let lo = 0;
-    let hi = this.n;
-    const rows = this.identity ? null : this.rows;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (xs[rows ? rows[mid] : mid] < value) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return lowerBound(xs, this.identity ? null : this.rows, this.n, value);
   }
 
   /** First position with x > value. */
   upperBound(xs, value) {
-    let lo = 0;
-    let hi = this.n;
-    const rows = this.identity ? null : this.rows;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (xs[rows ? rows[mid] : mid] <= value) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return upperBound(xs, this.identity ? null : this.rows, this.n, value);
   }
 
   /** The position whose x is nearest to `value`, or -1 for an empty series. */

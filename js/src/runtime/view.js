@@ -512,9 +512,12 @@ export function renderChart({ model, el, store }) {
     if (lines && lineChange !== undefined) {
       const table = store.tables.get(lod.dataset);
       // the scales did not move: only the columns the new rows touch are drawn again
-      const columns = lineChange && !lines.moved() ? lines.touchedColumns(table, lineChange) : null;
-      if (!lineChange || lines.moved()) drawLines(table);
-      else if (columns) drawLines(table, columns);
+      const moved = !lineChange || lines.moved();
+      if (moved) drawLines(table);
+      else {
+        const columns = lines.touchedColumns(table, lineChange);
+        if (columns) drawLines(table, columns);
+      }
     }
     debug.drainMs = performance.now() - t0; // browser work of this update (bench/lod.py)
     debug.updates += 1;
