@@ -170,6 +170,10 @@ FIT = (
     "class Slow(keras.callbacks.Callback):\n"
     "    def on_train_batch_end(self, batch, logs=None):\n"
     "        time.sleep(0.02)\n"
+    "        gate = os.path.join(logdir, '..', 'gate')\n"
+    "        t = time.monotonic()\n"
+    "        while batch == 20 and not os.path.exists(gate) and time.monotonic() - t < 60:\n"
+    "            time.sleep(0.05)  # held until the test has seen points arrive\n"
     "x = np.random.default_rng(0).normal(size=(512, 4)).astype('float32'); y = x.sum(1, keepdims=True)\n"
     "model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(8), keras.layers.Dense(1)])\n"
     "model.compile('adam', 'mse')\n"
@@ -187,11 +191,12 @@ def test_a_board_shown_before_fit_gets_the_run_live_and_a_restart_shows_every_po
     ])
     lab.open("live.ipynb")
     lab.start_command("notebook:run-all-cells")
-    # points arrive while fit() runs (the kernel is busy for ~4 s)
+    # points arrive while fit() runs: the fit holds at batch 20 until the test opens the gate
     d = wait_board(lab, "(d) => d.legend.length === 1 && d.charts.some((c) => (c.points['lr=3e-4'] ?? 0) > 5)", 60)
     busy = lab.page.evaluate(
         "() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status")
     assert busy == "busy", "the points should arrive during the fit"
+    (tmp_path / "gate").touch()
     lab.wait_idle(120)
     done = "(d) => { const c = d.charts.find((c) => c.tag === 'batch_loss'); return c && c.points['lr=3e-4'] === 192; }"
     d = wait_board(lab, done)
