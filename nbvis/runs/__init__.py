@@ -6,8 +6,10 @@
 >>> runs = nbvis.runs.load("logs")           # after a restart too: every point
 >>> runs.to_pandas()                          # run, tag, step, wall_time, value
 >>> nbvis.show.runs("logs")                   # the board
+>>> nbvis.show.runs("s3://bucket/logs", watch=True)   # a job elsewhere, live
 """
 
-from ._run import Run, RunSet, Scalars, load, start
+from ._load import load
+from ._run import Run, RunSet, Scalars, start
 
 __all__ = ["Run", "RunSet", "Scalars", "load", "start"]

@@ -165,6 +165,8 @@ class ParsedRun:
     hparams: dict[str, Any] = field(default_factory=dict)
     problems: list[FileProblem] = field(default_factory=list)
     start_time: float = math.inf
+    # per event file, the bytes of complete records read (where tailing it goes on)
+    files: dict[str, int] = field(default_factory=dict)
 
     def add(self, tag: str, step: float, wall: float, value: float) -> None:
         columns = self.tags.get(tag)
@@ -173,7 +175,6 @@ class ParsedRun:
         columns[0].append(step)
         columns[1].append(wall)
         columns[2].append(value)
-
 
     def freeze(self) -> ParsedRun:
         """The columns as float64 arrays (compact, and quick to send between processes)."""
@@ -254,29 +255,63 @@ def first_wall_time(directory: str) -> float:
     """When the run in ``directory`` started: the wall time of the first event of its
     oldest event file (the writer's ``file_version`` record), read from the file's first
     4 KiB; ``inf`` if none can be read."""
-    from google.protobuf.message import DecodeError
-
-    parse = _tensorboardx().Event.FromString
     for path in event_files(directory):
         try:
             with open(path, "rb") as file:
                 head = file.read(4096)
         except OSError:
             continue
-        for record in _records(path, head):
-            if isinstance(record, FileProblem):
-                break
-            try:
-                wall = parse(record[1]).wall_time
-            except DecodeError:
-                break
-            if wall:
-                return float(wall)
+        wall = wall_time_of_first_event(path, head)
+        if wall is not None:
+            return wall
     return math.inf
 
 
+def wall_time_of_first_event(path: str, head: bytes) -> float | None:
+    """The wall time of the first event in ``head`` (the first bytes of ``path``)."""
+    from google.protobuf.message import DecodeError
+
+    parse = _tensorboardx().Event.FromString
+    for record in _records(path, head):
+        if isinstance(record, FileProblem):
+            return None
+        try:
+            wall = parse(record[1]).wall_time
+        except DecodeError:
+            return None
+        if wall:
+            return float(wall)
+    return None
+
+
+def complete_records_end(data: bytes) -> int:
+    """The offset just past the last complete, intact record of ``data`` (a file's bytes
+    from its start)."""
+    end = 0
+    for record in _records("", data):
+        if isinstance(record, FileProblem):
+            break
+        end = record[0] + 16 + len(record[1])
+    return end
+
+
 def read_event_file(path: str, into: ParsedRun) -> None:
-    """Add the scalars and hparams of one event file to ``into``.
+    """Add the scalars and hparams of one local event file to ``into`` (and the bytes
+    of complete records read to ``into.files[path]``)."""
+    try:
+        with open(path, "rb") as file:
+            data = file.read()
+    except OSError as exc:
+        into.problems.append(FileProblem(path, 0, f"cannot be read ({exc.strerror or exc})"))
+        return
+    into.files[path] = parse_events(path, data, into)
+
+
+def parse_events(path: str, data: bytes, into: ParsedRun, base: int = 0) -> int:
+    """Add the scalars and hparams of the records in ``data`` (the bytes of ``path``
+    from offset ``base``) to ``into``; returns the offset just past the last complete
+    record (where a reader that tails the file goes on), or where a problem stopped
+    the reading (then in ``into.problems``).
 
     Scalars are ``simple_value`` s (tensorboardX, torch's ``SummaryWriter``, TF 1) and
     scalar tensors (``tf.summary.scalar`` in TF 2, Keras' ``TensorBoard`` callback);
@@ -284,24 +319,21 @@ def read_event_file(path: str, into: ParsedRun) -> None:
     """
     from google.protobuf.message import DecodeError
 
-    try:
-        with open(path, "rb") as file:
-            data = file.read()
-    except OSError as exc:
-        into.problems.append(FileProblem(path, 0, f"cannot be read ({exc.strerror or exc})"))
-        return
     parse = _tensorboardx().Event.FromString
     tags = into.tags
+    end = 0
     for record in _records(path, data):
         if isinstance(record, FileProblem):
+            record.offset += base
             into.problems.append(record)
-            return
+            return record.offset
         offset, payload = record
         try:
             event = parse(payload)
         except DecodeError:
-            into.problems.append(FileProblem(path, offset, "a record is not an Event"))
-            return
+            into.problems.append(FileProblem(path, base + offset, "a record is not an Event"))
+            return base + offset
+        end = offset + 16 + len(payload)
         wall = event.wall_time
         if wall and wall < into.start_time:
             into.start_time = wall
@@ -327,3 +359,4 @@ def read_event_file(path: str, into: ParsedRun) -> None:
                         into.add(value.tag, step, wall, scalar)
             elif value.tag == _SESSION_START or value.metadata.plugin_data.plugin_name == _HPARAMS_PLUGIN:
                 into.hparams.update(_hparams_of(value.metadata.plugin_data.content))
+    return base + end

@@ -32,7 +32,7 @@ import numpy as np
 
 from ._events import ParsedRun, RunFileWriter, event_files, first_wall_time, read_run_dir
 
-__all__ = ["Hub", "Run", "RunSet", "Scalars", "check_logdir", "load", "read_run", "read_runs", "scan_logdir", "start", "warn_problems"]
+__all__ = ["Hub", "Run", "RunSet", "Scalars", "check_logdir", "read_run", "read_runs", "scan_logdir", "start", "warn_problems"]
 
 #: How often an open run's thread takes the logged values (seconds).
 PUMP_INTERVAL = 0.1
@@ -67,7 +67,7 @@ class _Column:
         self.data = np.array(values if isinstance(values, np.ndarray) else list(values), dtype=np.float64)
         self.n = len(self.data)
 
-    def extend(self, values: list[float]) -> None:
+    def extend(self, values: Sequence[float]) -> None:
         need = self.n + len(values)
         if need > len(self.data):
             grown = np.empty(max(need, 2 * len(self.data), 16))
@@ -166,6 +166,9 @@ class Run:
         self._thread: threading.Thread | None = None
         self._writer: RunFileWriter | None = None
         self._open = parsed is None
+        self._tailed = False  # a run on disk whose new records a LogdirTail brings
+        # per event file, the bytes read (a run read from disk; where tailing goes on)
+        self._files: dict[str, int] | None = None if parsed is None else dict(parsed.files)
         self.start_time = time.time()
         if parsed is not None:
             self.hparams.update(parsed.hparams)
@@ -282,7 +285,7 @@ class Run:
         Returns the rows and a function that unsubscribes."""
         with self._lock:
             rows = {tag: tuple(c.view().copy() for c in columns) for tag, columns in self._columns.items()}
-            if self._open:
+            if self._open or self._tailed:
                 self._listeners.append(listener)
 
         def unsubscribe() -> None:
@@ -291,6 +294,41 @@ class Run:
                     self._listeners.remove(listener)
 
         return rows, unsubscribe
+
+    # -- a run on disk, tailed -------------------------------------------------------
+
+    def _tail(self) -> None:
+        """From now on, records read from this run's files (:meth:`_absorb`) reach its
+        followers."""
+        self._tailed = True
+
+    def _absorb(self, parsed: ParsedRun) -> None:
+        """Add the points (and hparams) of newly read records; tell the followers."""
+        with self._lock:
+            self.hparams.update(parsed.hparams)
+            self.problems.extend(str(p) for p in parsed.problems)
+        self._extend(parsed.tags)
+
+    def _extend(self, new: Mapping[str, tuple[Sequence[float], Sequence[float], Sequence[float]]]) -> None:
+        rows: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        with self._lock:
+            for tag, (steps, walls, values) in new.items():
+                columns = self._columns.get(tag)
+                if columns is None:
+                    columns = self._columns[tag] = (_Column(), _Column(), _Column())
+                columns[0].extend(steps)
+                columns[1].extend(walls)
+                columns[2].extend(values)
+                rows[tag] = (np.asarray(steps, np.float64), np.asarray(walls, np.float64), np.asarray(values, np.float64))
+            listeners = list(self._listeners)
+        self._tell(listeners, rows)
+
+    def _tell(self, listeners: list[Listener], rows: Rows) -> None:
+        for listener in listeners:
+            try:
+                listener(self, rows)
+            except Exception as exc:  # a board's trouble must not stop the run
+                warnings.warn(f"run {self.name!r}: a board failed to take new points ({exc!r})", stacklevel=3)
 
     # -- the background thread ------------------------------------------------------
 
@@ -369,11 +407,7 @@ class Run:
                     if floats:
                         self._writer.scalars(step, wall, floats)
             listeners = list(self._listeners)
-        for listener in listeners:
-            try:
-                listener(self, rows)
-            except Exception as exc:  # a board's trouble must not stop the run
-                warnings.warn(f"run {self.name!r}: a board failed to take new points ({exc!r})", stacklevel=2)
+        self._tell(listeners, rows)
         return True
 
     def _finish_file(self) -> None:
@@ -590,31 +624,6 @@ def _run_dirs(logdir: str) -> Iterator[tuple[str, str]]:
         if event_files(directory):
             rel = os.path.relpath(directory, logdir)
             yield ("." if rel == "." else _RUN_DIR.sub("/", rel)), directory
-
-
-def load(logdir: str | os.PathLike[str]) -> RunSet:
-    """Read every run of a TensorBoard logdir, every point (no sampling).
-
-    A run is a directory holding event files (``logdir/lr=0.1``, or ``logdir/fit/train``
-    named ``fit/train``); event files directly in ``logdir`` are the run ``"."``. Runs
-    that are still open in this process come with every point logged so far.
-
-    Raises
-    ------
-    FileNotFoundError, NotADirectoryError, PermissionError
-        When ``logdir`` is missing, not a directory or cannot be read.
-
-    Examples
-    --------
-    >>> runs = nbvis.runs.load("logs")
-    >>> runs["lr=0.01"].scalars("loss").value[-1]
-    >>> runs.to_pandas().groupby(["run", "tag"]).value.min()
-    """
-    path = check_logdir(logdir)
-    runs = list(read_runs(scan_logdir(path), logdir=path))
-    for run in runs:
-        warn_problems(run, stacklevel=3)
-    return RunSet(runs, logdir=path)
 
 
 def warn_problems(run: Run, *, stacklevel: int) -> None:

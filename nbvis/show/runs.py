@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from .._validate import check_choice, check_smoothing
 from ..runs import Run, RunSet
 from ..runs._run import check_logdir, read_run, scan_logdir, warn_problems
+from ..runs._storage import Storage, is_url
+from ..runs._tail import POLL, LogdirTail
 from ..widgets.board import X_AXES, RunsBoard
 
 __all__ = ["runs"]
@@ -24,20 +27,37 @@ def runs(
     smoothing: float = 0.6,
     x_axis: str = "step",
     height: int = 220,
+    watch: bool = False,
+    poll: float = POLL,
+    storage_options: Mapping[str, Any] | None = None,
 ) -> RunsBoard:
     """Compare runs on one board: one chart per tag, every run a series.
 
     Parameters
     ----------
-    source : path, RunSet, Run or list of Run
+    source : path, URL, RunSet, Run or list of Run
         A TensorBoard logdir (every run in it, every point; runs started later in this
-        kernel with that logdir join the board live), or runs in memory.
+        kernel with that logdir join the board live) — a local path or an fsspec URL
+        (``s3://bucket/logs``, ``gs://…``, ``hdfs://…``; ``gfile://…`` reads through
+        TensorFlow's ``tf.io.gfile``) — or runs in memory.
     smoothing : float
         Initial smoothing in [0, 1) (TensorBoard's); a slider changes it in the browser.
     x_axis : {"step", "relative", "wall"}
         Initial x axis: the global step, time since each run's start, or wall time.
     height : int
         Height of each chart in pixels.
+    watch : bool
+        Tail the logdir on a background thread: runs that appear later join the board,
+        new points stream onto it, a restarted writer's new file is read too. Only new
+        bytes are read; the listing backs off (up to 10 s) while nothing changes.
+        ``board.stop()``, closing the board or re-running its cell stop it. Faults (a
+        file deleted, truncated or unreadable, the network) are noted on the board and
+        watching resumes when they clear.
+    poll : float
+        Seconds between listings while the logdir changes (default 1).
+    storage_options : dict, optional
+        fsspec options for a URL (e.g. ``{"endpoint_url": "http://127.0.0.1:9000"}``);
+        without them fsspec's configuration and the usual credentials apply.
 
     Returns
     -------
@@ -58,6 +78,8 @@ def runs(
     --------
     >>> board = nbvis.show.runs("logs")
     >>> board.runs["lr=0.01"].hparams
+    >>> board = nbvis.show.runs("s3://bucket/logs", watch=True)   # a job elsewhere
+    >>> board.stop()
     """
     check_smoothing(smoothing)
     if smoothing is None:
@@ -66,9 +88,22 @@ def runs(
     if isinstance(height, bool) or not isinstance(height, int) or height < 80:
         msg = f"height: expected an int of at least 80 (pixels), got {height!r}"
         raise ValueError(msg)
+    if not isinstance(watch, bool):
+        msg = f"watch: expected True or False, got {watch!r}"
+        raise TypeError(msg)
+    if isinstance(poll, bool) or not isinstance(poll, (int, float)) or not 0.05 <= poll <= 3600:
+        msg = f"poll: expected a number of seconds between 0.05 and 3600, got {poll!r}"
+        raise ValueError(msg)
     pending: list[Run | tuple[str, str]] = []
-    if isinstance(source, (str, os.PathLike)):
+    tail: LogdirTail | None = None
+    if is_url(source):
+        storage = Storage(str(source), storage_options)
+        runset = RunSet(logdir=storage.logdir)
+        tail = LogdirTail(storage)  # its first poll reads the logdir on the board's thread
+    elif isinstance(source, (str, os.PathLike)):
         runset, pending = _read_for(check_logdir(source), _READ_BUDGET_S)
+        if watch:
+            tail = LogdirTail(Storage(runset.logdir or ""), adopt=runset)
     elif isinstance(source, RunSet):
         runset = source
     elif isinstance(source, Run):
@@ -81,7 +116,11 @@ def runs(
             f"got {type(source).__name__}"
         )
         raise TypeError(msg)
-    return RunsBoard(runset, smoothing=float(smoothing), x_axis=x_axis, height=height, pending=pending)
+    if watch and tail is None:
+        msg = "watch: only a logdir (a path or a URL) can be watched; runs in memory are live already"
+        raise ValueError(msg)
+    return RunsBoard(runset, smoothing=float(smoothing), x_axis=x_axis, height=height, pending=pending,
+                     tail=tail, watch=watch, poll=float(poll))
 
 
 def _read_for(logdir: str, budget: float) -> tuple[RunSet, list[Run | tuple[str, str]]]:

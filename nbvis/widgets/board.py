@@ -25,6 +25,7 @@ from .._downsample import m4
 from ..export import PICTURE_COLUMNS, Snapshot
 from ..runs import Run, RunSet
 from ..runs._run import Hub, Rows, read_runs
+from ..runs._tail import POLL, LogdirTail, Watcher
 from ._live import LiveWidget, Module
 
 __all__ = ["X_AXES", "RunsBoard", "run_color"]
@@ -75,6 +76,9 @@ class RunsBoard(LiveWidget):
         x_axis: str = "step",
         height: int = 220,
         pending: Sequence[Run | tuple[str, str]] = (),
+        tail: LogdirTail | None = None,
+        watch: bool = False,
+        poll: float = POLL,
         **kwargs: Any,
     ) -> None:
         super().__init__({SCALARS: Table(_schema())}, flush_interval=0.1, **kwargs)
@@ -82,6 +86,8 @@ class RunsBoard(LiveWidget):
         self._runs = RunSet(logdir=runs.logdir)
         self._unsubscribe: list[Any] = []
         self._board_lock = threading.RLock()
+        self._notes: dict[str, list[str]] = {}
+        self._watcher: Watcher | None = None
         for run in runs:
             self.add_run(run)
         self._pending = list(pending)
@@ -90,9 +96,14 @@ class RunsBoard(LiveWidget):
             self.loading = {"done": len(self._runs), "total": len(self._runs) + len(self._pending)}
             threading.Thread(target=self._read_pending, args=(runs.logdir,), name="nbvis-board-reader",
                              daemon=True).start()
-        else:
+        elif tail is None or tail.runs or not tail.storage.remote:
             self._loaded.set()
-        if runs.logdir is not None:
+        if tail is not None:
+            # a remote logdir is read by the watcher's first poll (then _loaded is set);
+            # a local one was read above, and the watcher tails it from there
+            first = None if not self._loaded.is_set() and not self._pending else self._loaded
+            self._watcher = Watcher(tail, self, poll=poll, first=first, once=not watch, loaded=self._loaded).start()
+        if runs.logdir is not None and (tail is None or not tail.storage.remote):
             Hub.shared().watch(runs.logdir, self)
 
     def _read_pending(self, logdir: str) -> None:
@@ -105,7 +116,7 @@ class RunsBoard(LiveWidget):
                 done += 1
                 self.loading = {"done": done, "total": total}
         except Exception as exc:  # the board keeps going, with what it has; the note says why
-            self.notes = [*self.notes, f"reading {logdir} stopped after {done} runs ({type(exc).__name__}: {exc})"]
+            self.set_notes("reader", [f"reading {logdir} stopped after {done} runs ({type(exc).__name__}: {exc})"])
         finally:
             self.loading = {}
             self._loaded.set()
@@ -148,7 +159,7 @@ class RunsBoard(LiveWidget):
             }
             self.runs_info = [*self.runs_info, info]
             if run.problems:
-                self.notes = [*self.notes, *(f"{run.name}: {p}" for p in run.problems)]
+                self.set_notes(f"run:{run.name}", [f"{run.name}: {p}" for p in run.problems])
             # every point so far, and from the same instant on every new one: none twice
             rows, unsubscribe = run.follow(self._take)
             self._unsubscribe.append(unsubscribe)
@@ -164,8 +175,38 @@ class RunsBoard(LiveWidget):
                     "step": step, "time": wall - run.start_time, "value": value,
                 })
 
+    def set_notes(self, source: str, texts: Sequence[str]) -> None:
+        """The notes shown on the board from ``source`` (a reader, the watcher, a run),
+        replacing its earlier ones; ``[]`` clears them."""
+        with self._board_lock:
+            if list(texts) == self._notes.get(source, []):
+                return
+            if texts:
+                self._notes[source] = list(texts)
+            else:
+                self._notes.pop(source, None)
+            self.notes = [text for group in self._notes.values() for text in group]
+
+    def set_loading(self, done: int, total: int) -> None:
+        """Show a progress bar for runs being read (``total`` 0 hides it)."""
+        loading = {"done": done, "total": total} if total else {}
+        if loading != self.loading:
+            self.loading = loading
+
+    @property
+    def watching(self) -> bool:
+        """Whether the board is tailing its logdir (``watch=True``, until :meth:`stop`)."""
+        return self._watcher is not None and self._watcher.running and not self._watcher.once
+
+    def stop(self) -> None:
+        """Stop tailing the logdir (the board keeps what it has; runs this kernel logs
+        still join it). Closing the board, or re-running its cell, stops it too."""
+        if self._watcher is not None:
+            self._watcher.stop()
+
     def close(self) -> None:
         """Stop following the runs and close the widget."""
+        self.stop()
         Hub.shared().unwatch(self)
         for unsubscribe in self._unsubscribe:
             unsubscribe()
