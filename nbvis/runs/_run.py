@@ -350,15 +350,16 @@ class Run:
 
     def _pump(self) -> None:
         last_flush = time.monotonic()
+        unflushed = False  # written since the last flush: flushed within FLUSH_INTERVAL, even if no more come
         while True:
             self._wake.wait(PUMP_INTERVAL)
             self._wake.clear()
-            wrote = self._drain()
+            unflushed |= self._drain()
             now = time.monotonic()
-            if self._writer is not None and (not self._open or (wrote and now - last_flush >= FLUSH_INTERVAL)):
+            if self._writer is not None and (not self._open or (unflushed and now - last_flush >= FLUSH_INTERVAL)):
                 with self._lock:
                     self._writer.flush()
-                last_flush = now
+                last_flush, unflushed = now, False
             if not self._open and not self._pending:
                 return
 

@@ -347,3 +347,20 @@ def test_a_watcher_stopped_mid_poll_leaves_no_thread(tmp_path):
     assert threading.active_count() < 50
     board.close()
     np.testing.assert_array_equal(board.runs["r0"].scalars("loss").step, np.arange(200))
+
+
+def test_points_logged_before_a_pause_reach_the_event_file_without_more_logging(tmp_path):
+    # a watcher elsewhere sees what a run logged before a long epoch or a hold, not only
+    # once the next point is logged
+    run = nbvis.runs.start("paused", logdir=tmp_path)
+    for step in range(5):
+        run.log(step, loss=float(step))
+    tail = LogdirTail(Storage(str(tmp_path)))  # reads the files only
+    found: list[nbvis.runs.Run] = []
+
+    def on_disk() -> int:
+        tail.poll(found.append)
+        return len(found[0].scalars("loss")) if found and "loss" in found[0].tags else 0
+
+    _wait(lambda: on_disk() == 5)
+    run.close()
