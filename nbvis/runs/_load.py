@@ -48,7 +48,9 @@ def load(logdir: str | os.PathLike[str], *, storage_options: Mapping[str, Any] |
         tail.poll(found.append)
         if "logdir" in tail.notes:
             raise OSError(f"logdir: {tail.notes['logdir']}".replace("; still trying", ""))
-        for note in tail.notes.values():
+        for key, note in tail.notes.items():
+            if key == "empty":
+                continue
             warnings.warn(note.replace("; still trying", "").replace(", still trying", ""), stacklevel=2)
         return RunSet(found, logdir=storage.logdir)
     path = check_logdir(logdir)

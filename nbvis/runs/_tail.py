@@ -100,6 +100,8 @@ class LogdirTail:
             self._note("logdir", f"{storage.logdir}: cannot be listed ({_why(exc)}); still trying")
             return False
         self._note("logdir", None)
+        self._note("empty", None if listing.files or self._tails else
+                   f"{storage.logdir}: no event files yet; watching for runs")
         by_run: dict[str, dict[str, int]] = {}
         for path, size in listing.files.items():
             by_run.setdefault(storage.run_of(path), {})[path] = size

@@ -211,3 +211,51 @@ def test_a_board_shown_before_fit_gets_the_run_live_and_a_restart_shows_every_po
     boards = "() => [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .nbvis-board')].map((e) => e.__nbvis?.board?.debug())"
     wait_for(lab, f"() => {{ const b = ({boards})(); const d = b[b.length - 1];"
                   " return d && d.charts.some((c) => c.tag === 'batch_loss' && c.points['lr=3e-4'] === 192); }", timeout=30)
+
+
+def test_a_watched_logdir_streams_a_job_elsewhere_onto_the_board_while_the_kernel_is_idle(lab, tmp_path):
+    from nbvis.runs._events import RunFileWriter
+
+    logdir = tmp_path / "logs"
+    logdir.mkdir()
+    lab.server.write_notebook("watch.ipynb", [
+        f"import nbvis\nlogdir = {str(logdir)!r}",
+        "board = nbvis.show.runs(logdir, watch=True, poll=0.2, smoothing=0)\nboard",
+    ])
+    lab.open("watch.ipynb")
+    lab.run_all()
+    lab.wait_idle()
+    # a job on "another machine": this process writes, the notebook's kernel only watches
+    name = "<img src=x onerror=alert(1)>"
+    writer = RunFileWriter(str(logdir / name))
+    for step in range(50):
+        writer.scalars(step, 1_700_000_000.0 + step, {"loss": 1.0 / (step + 1)})
+    writer.flush()
+    d = wait_board(lab, f"(d) => (d.charts[0]?.points[{json.dumps(name)}] ?? 0) === 50")
+    assert [e["run"] for e in d["legend"]] == [name]  # a name is text, never markup
+    assert lab.page.evaluate("() => document.querySelectorAll('.nbvis-board img').length") == 0
+    for step in range(50, 80):
+        writer.scalars(step, 1_700_000_000.0 + step, {"loss": 1.0 / (step + 1)})
+    writer.flush()
+    wait_board(lab, f"(d) => d.charts[0].points[{json.dumps(name)}] === 80")
+    status = lab.page.evaluate("() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status")
+    assert status == "idle"  # the watcher's thread brought them, no cell ran
+    # a fault: the file is deleted; the board says so, as text, and keeps the points
+    writer.close()
+    import os
+
+    os.remove(writer.path)
+    wait_for(lab, "() => document.querySelector('.nbvis-board-notes')?.textContent.includes('was deleted')")
+    note = lab.page.evaluate("() => document.querySelector('.nbvis-board-notes').textContent")
+    assert note == f"{name}: {writer.path} was deleted; its points are kept"
+    assert debug(lab)["charts"][0]["points"][name] == 80
+    lab.screenshot("runs-watched")
+    # re-running the board's cell leaves one watcher
+    for _ in range(2):
+        lab.page.evaluate("() => { window.jupyterapp.shell.currentWidget.content.activeCellIndex = 1; }")
+        lab.command("notebook:run-cell")
+        lab.wait_idle()
+    out = lab.execute("import threading, gc; gc.collect(); "
+                      "print(sum(t.name.startswith('nbvis-watch') for t in threading.enumerate()))")
+    assert out.strip() == "1"
+    wait_for(lab, "() => document.querySelector('.nbvis-board-notes')?.textContent.includes('no event files')")

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import importlib
 import os
-import sys
 import tempfile
 import threading
 import time
@@ -313,7 +313,7 @@ def test_a_run_this_kernel_logs_is_not_read_again_from_its_files(tmp_path):
 
 
 def test_a_run_read_before_watching_is_tailed_from_where_that_read_stopped(tmp_path, monkeypatch):
-    monkeypatch.setattr(sys.modules["nbvis.show.runs"], "_READ_BUDGET_S", 0.0)  # the second run is read on the board's thread
+    monkeypatch.setattr(importlib.import_module("nbvis.show.runs"), "_READ_BUDGET_S", 0.0)  # the second run is read on the board's thread
     a = _write(tmp_path / "a", range(10))
     b = _write(tmp_path / "b", range(10))
     board = nbvis.show.runs(tmp_path, watch=True, poll=0.05)
