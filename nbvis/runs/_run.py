@@ -166,7 +166,6 @@ class Run:
         self._thread: threading.Thread | None = None
         self._writer: RunFileWriter | None = None
         self._open = parsed is None
-        self._tailed = False  # a run on disk whose new records a LogdirTail brings
         # per event file, the bytes read (a run read from disk; where tailing goes on)
         self._files: dict[str, int] | None = None if parsed is None else dict(parsed.files)
         self.start_time = time.time()
@@ -285,7 +284,7 @@ class Run:
         Returns the rows and a function that unsubscribes."""
         with self._lock:
             rows = {tag: tuple(c.view().copy() for c in columns) for tag, columns in self._columns.items()}
-            if self._open or self._tailed:
+            if self._open or self._files is not None:  # logging, or read from disk (a tail may bring more)
                 self._listeners.append(listener)
 
         def unsubscribe() -> None:
@@ -297,11 +296,6 @@ class Run:
 
     # -- a run on disk, tailed -------------------------------------------------------
 
-    def _tail(self) -> None:
-        """From now on, records read from this run's files (:meth:`_absorb`) reach its
-        followers."""
-        self._tailed = True
-
     def _absorb(self, parsed: ParsedRun) -> None:
         """Add the points (and hparams) of newly read records; tell the followers."""
         with self._lock:
@@ -310,18 +304,25 @@ class Run:
         self._extend(parsed.tags)
 
     def _extend(self, new: Mapping[str, tuple[Sequence[float], Sequence[float], Sequence[float]]]) -> None:
-        rows: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         with self._lock:
-            for tag, (steps, walls, values) in new.items():
-                columns = self._columns.get(tag)
-                if columns is None:
-                    columns = self._columns[tag] = (_Column(), _Column(), _Column())
-                columns[0].extend(steps)
-                columns[1].extend(walls)
-                columns[2].extend(values)
-                rows[tag] = (np.asarray(steps, np.float64), np.asarray(walls, np.float64), np.asarray(values, np.float64))
+            rows = self._extend_locked(new)
             listeners = list(self._listeners)
         self._tell(listeners, rows)
+
+    def _extend_locked(
+        self, new: Mapping[str, tuple[Sequence[float], Sequence[float], Sequence[float]]]
+    ) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """Append per tag (steps, walls, values) to the columns; the same as arrays."""
+        rows: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        for tag, (steps, walls, values) in new.items():
+            columns = self._columns.get(tag)
+            if columns is None:
+                columns = self._columns[tag] = (_Column(), _Column(), _Column())
+            columns[0].extend(steps)
+            columns[1].extend(walls)
+            columns[2].extend(values)
+            rows[tag] = (np.asarray(steps, np.float64), np.asarray(walls, np.float64), np.asarray(values, np.float64))
+        return rows
 
     def _tell(self, listeners: list[Listener], rows: Rows) -> None:
         for listener in listeners:
@@ -391,18 +392,10 @@ class Run:
                 columns[1].append(wall)
                 columns[2].append(number)
             events.append((step, wall, floats))
-        rows: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         with self._lock:
             if self._writer is None and self.logdir is not None:
                 self._open_file()
-            for tag, (steps, walls, values_) in new.items():
-                columns_ = self._columns.get(tag)
-                if columns_ is None:
-                    columns_ = self._columns[tag] = (_Column(), _Column(), _Column())
-                columns_[0].extend(steps)
-                columns_[1].extend(walls)
-                columns_[2].extend(values_)
-                rows[tag] = (np.asarray(steps, np.float64), np.asarray(walls), np.asarray(values_))
+            rows = self._extend_locked(new)
             if self._writer is not None:
                 for step, wall, floats in events:
                     if floats:

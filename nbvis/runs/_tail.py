@@ -43,7 +43,7 @@ class _File:
     broken: bool = False  # a corrupt record: nothing after it is read
 
 
-@dataclass
+@dataclass(eq=False)  # one per run, compared (and hashed) by identity
 class _Tail:
     name: str
     files: dict[str, _File] = field(default_factory=dict)
@@ -77,7 +77,6 @@ class LogdirTail:
         tail = self._tails[run.name] = _Tail(run.name, run=run)
         for path, offset in files.items():
             tail.files[path] = _File(offset=offset, size=offset)
-        run._tail()
 
     @property
     def runs(self) -> list[Run]:
@@ -128,7 +127,7 @@ class LogdirTail:
                     continue
                 known = self._tails[name] = _Tail(name)
             tail = known
-            if tail.run is None and tail not in fresh:
+            if tail.run is None:
                 fresh.append(tail)
             for path, size in sorted(files.items()):
                 state = tail.files.get(path)
@@ -137,43 +136,42 @@ class LogdirTail:
                     self._note(f"gone:{path}", None)
                 if size != state.size and not state.broken:
                     work.append((tail, path, state, size))
-        if fresh and len(fresh) > 1:
+        if len(fresh) > 1:
             self._order(fresh)
         # read: new runs in board order first (each joins the board once its files are
         # read, in order, while the rest are read), then the files that grew
-        rank = {id(t): i for i, t in enumerate(fresh)}
-        work.sort(key=lambda w: rank.get(id(w[0]), len(rank)))
-        left = {id(t): 0 for t in fresh}
+        rank = {t: i for i, t in enumerate(fresh)}
+        work.sort(key=lambda w: rank.get(w[0], len(rank)))
+        left = dict.fromkeys(fresh, 0)
         for item in work:
-            if id(item[0]) in left:
-                left[id(item[0])] += 1
-        parsed_of: dict[int, ParsedRun] = {}
+            if item[0] in left:
+                left[item[0]] += 1
+        parsed_of: dict[_Tail, ParsedRun] = {}
         next_fresh = 0
 
         def deliver_ready() -> None:
             nonlocal next_fresh, changed
-            while next_fresh < len(fresh) and left[id(fresh[next_fresh])] == 0:
+            while next_fresh < len(fresh) and left[fresh[next_fresh]] == 0:
                 tail = fresh[next_fresh]
-                changed |= self._deliver(tail, parsed_of.pop(id(tail), ParsedRun()), on_run)
+                changed |= self._deliver(tail, parsed_of.pop(tail, ParsedRun()), on_run)
                 next_fresh += 1
                 if progress is not None:
                     progress(next_fresh, len(fresh))
 
         deliver_ready()
         for (tail, path, state, size), result in self._read_all(work):
-            parsed = parsed_of.setdefault(id(tail), ParsedRun())
+            parsed = parsed_of.setdefault(tail, ParsedRun())
             if isinstance(result, BaseException):
                 self._note(f"file:{path}", f"{tail.name}: {storage.shown(path)} cannot be read ({_why(result)}); "
                                            "its points so far are kept, still trying")
             else:
                 self._note(f"file:{path}", None)
                 changed |= self._take(tail, path, state, size, result, parsed)
-            if id(tail) in left:
-                left[id(tail)] -= 1
+            if tail in left:
+                left[tail] -= 1
                 deliver_ready()
-        for tail in {id(w[0]): w[0] for w in work}.values():
-            if id(tail) in parsed_of:
-                changed |= self._deliver(tail, parsed_of.pop(id(tail)), on_run)
+        for tail, parsed in parsed_of.items():  # the runs already on the board, grown
+            changed |= self._deliver(tail, parsed, on_run)
         return changed
 
     # -- steps of a poll -------------------------------------------------------------
@@ -246,7 +244,6 @@ class LogdirTail:
                 return False  # nothing readable yet (an empty file, a failed read): next poll
             parsed.files = {p: s.offset for p, s in tail.files.items()}
             run = Run(tail.name, logdir=self.storage.logdir, parsed=parsed.freeze())
-            run._tail()
             tail.run = run
             on_run(run)
             return True
