@@ -86,12 +86,15 @@ def _write_keras(logdir: str) -> None:
 
 
 def test_a_watched_logdir_reads_every_writer_as_tensorboard_does(tmp_path):
-    logdir = str(tmp_path)
+    watched = tmp_path / "watched"
+    watched.mkdir()
+    logdir = str(watched)
     board = nbvis.show.runs(logdir, watch=True, poll=0.1)
-    with nbvis.runs.start("nbvis", logdir=tmp_path / "other", hparams={"lr": 0.1}) as run:
+    # written outside the watched logdir (another job's disk), then moved in: read from disk here
+    with nbvis.runs.start("nbvis", logdir=tmp_path / "elsewhere", hparams={"lr": 0.1}) as run:
         for step in range(25):
             run.log(step, loss=2.0 / (step + 1))
-    os.rename(tmp_path / "other" / "nbvis", tmp_path / "nbvis")  # written elsewhere: read from disk here
+    os.rename(tmp_path / "elsewhere" / "nbvis", watched / "nbvis")
     _write_torch(logdir)
     _write_tensorboardx(logdir)
     _write_keras(logdir)
