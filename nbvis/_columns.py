@@ -15,12 +15,102 @@ from typing import Literal
 
 import numpy as np
 
-__all__ = ["ColumnSpec", "Repeated", "Table", "encode"]
+__all__ = ["ColumnSpec", "GrowingArray", "Repeated", "Table", "encode", "narrowed"]
 
 Precision = Literal["exact", "f32", "u8"]
+#: How narrow a compact number column may be stored, widening only when a value does not fit:
+#: ``"int"`` int32 -> int64 -> float64 (integers in range); ``"f32"`` float32 -> float64
+#: (finite values within float32's range: for columns sent as float32 anyway); ``"f32_exact"``
+#: float32 -> float64 (values float32 holds exactly, NaN too); ``"f64"`` float64 always.
+Narrowing = Literal["int", "f32", "f32_exact", "f64"]
 
 _INT32_MAX = np.iinfo(np.int32).max
 _FLOAT32_MAX = float(np.finfo(np.float32).max)
+_LADDERS: dict[str, tuple[type, ...]] = {
+    "int": (np.int32, np.int64, np.float64),
+    "f32": (np.float32, np.float64),
+    "f32_exact": (np.float32, np.float64),
+    "f64": (np.float64,),
+}
+
+
+def _holds(dtype: type, values: np.ndarray, rule: Narrowing) -> bool:
+    """Whether ``dtype`` stores ``values`` without changing any of them (by ``rule``)."""
+    if dtype is np.float64 or values.size == 0:
+        return True
+    if rule == "int":
+        integral = values.dtype.kind in "iub" or (np.isfinite(values).all() and np.array_equal(values, np.trunc(values)))
+        if not integral:
+            return False
+        info = np.iinfo(dtype)
+        return bool(values.min() >= info.min and values.max() <= info.max)
+    if rule == "f32":
+        finite = values[np.isfinite(values)] if values.dtype.kind == "f" else values
+        return finite.size == 0 or float(np.abs(finite).max()) <= _FLOAT32_MAX
+    with np.errstate(over="ignore", invalid="ignore"):  # f32_exact
+        return bool(np.array_equal(values.astype(np.float32), values, equal_nan=True))
+
+
+def narrowed(values: np.ndarray | Sequence[float], rule: Narrowing, at_least: type | None = None) -> np.ndarray:
+    """``values`` in the narrowest dtype of ``rule``'s ladder (no narrower than
+    ``at_least``) that holds every one of them unchanged; no copy when they already are.
+
+    Examples
+    --------
+    >>> narrowed([1.0, 2.0], "int").dtype, narrowed([0.5, 0.1], "f32_exact").dtype
+    (dtype('int32'), dtype('float64'))
+    """
+    array = np.asarray(values)
+    ladder = _LADDERS[rule]
+    start = ladder.index(at_least) if at_least in ladder else 0
+    for dtype in ladder[start:]:
+        if _holds(dtype, array, rule):
+            return array.astype(dtype, copy=False)
+    return array.astype(np.float64, copy=False)  # pragma: no cover - the ladders end with float64
+
+
+class GrowingArray:
+    """A 1-D array that grows by appends (amortised O(1)) and is stored as narrow as
+    ``rule`` allows, widening when an appended value does not fit (see :data:`Narrowing`).
+
+    Examples
+    --------
+    >>> a = GrowingArray("int")
+    >>> a.extend([1, 2]); a.view().dtype
+    dtype('int32')
+    >>> a.extend([2.5]); a.view().tolist()
+    [1.0, 2.0, 2.5]
+    """
+
+    __slots__ = ("data", "n", "rule")
+
+    def __init__(self, rule: Narrowing = "f64", values: np.ndarray | Sequence[float] = ()) -> None:
+        self.rule: Narrowing = rule
+        self.data = narrowed(values, rule).copy() if len(values) else np.empty(0, _LADDERS[rule][0])
+        self.n = len(self.data)
+
+    def extend(self, values: np.ndarray | Sequence[float]) -> None:
+        if not len(values):
+            return
+        new = narrowed(values, self.rule, self.data.dtype.type)
+        need = self.n + len(new)
+        capacity = len(self.data)
+        if need > capacity:
+            capacity = max(need, capacity + capacity // 2, 16)
+        if capacity != len(self.data) or new.dtype != self.data.dtype:
+            grown = np.empty(capacity, dtype=new.dtype)
+            grown[: self.n] = self.data[: self.n]
+            self.data = grown
+        self.data[self.n : need] = new
+        self.n = need
+
+    def view(self) -> np.ndarray:
+        """The values so far (a view: copy it to keep it)."""
+        return self.data[: self.n]
+
+    @property
+    def nbytes(self) -> int:
+        return int(self.data.nbytes)
 
 
 @dataclass(frozen=True)
@@ -48,10 +138,18 @@ class ColumnSpec:
         is an integer in range and float64 otherwise; ``"f32"`` sends float32 (about
         7 significant digits), falling back to float64 for values beyond float32's range;
         ``"u8"`` stores and sends bytes (pixels), one byte per value.
+    compact : bool
+        Store the column as it is sent, widening only when a value needs it: category
+        codes as uint8, then uint16, then int32 as categories are added; ``"exact"``
+        numbers as int32 while they are integers in range (then float64); ``"f32"`` numbers
+        as float32 while finite values are in range (then float64). Encoding such a column
+        copies nothing. For big append-only tables (a runs board); the default stores
+        float64 and int32 codes.
     """
 
     kind: Literal["number", "category"] = "number"
     precision: Precision = "exact"
+    compact: bool = False
 
 
 @dataclass
@@ -140,14 +238,22 @@ class Table:
         (m,) = lengths
         stop = self.n + m
         for name, column in self._columns.items():
-            if stop > len(column.data):
-                grown = np.empty(max(stop, 2 * len(column.data)), dtype=column.data.dtype)
+            spec = column.spec
+            if spec.kind == "category":
+                new = column.codes_for(values[name])  # type: ignore[arg-type]
+                dtype = _code_dtype(len(column.categories)) if spec.compact else column.data.dtype.type
+            elif spec.compact and spec.precision != "u8":
+                new = narrowed(values[name], _rule(spec), column.data.dtype.type)  # type: ignore[arg-type]
+                dtype = new.dtype.type
+            else:
+                new, dtype = values[name], column.data.dtype.type  # type: ignore[assignment]
+            if stop > len(column.data) or dtype != column.data.dtype.type:
+                # compact tables grow by half (they are the big ones), the others double
+                grow = len(column.data) // 2 if spec.compact else len(column.data)
+                grown: np.ndarray = np.empty(max(stop, len(column.data) + grow), dtype=dtype)
                 grown[: self.n] = column.data[: self.n]
                 column.data = grown
-            if column.spec.kind == "category":
-                column.data[self.n : stop] = column.codes_for(values[name])  # type: ignore[arg-type]
-            else:
-                column.data[self.n : stop] = values[name]
+            column.data[self.n : stop] = new
         self.n = stop
 
     def take(self, rows: np.ndarray) -> Table:
@@ -184,13 +290,29 @@ class Table:
 
 def _storage(spec: ColumnSpec) -> type:
     if spec.kind == "category":
-        return np.int32
-    return np.uint8 if spec.precision == "u8" else np.float64
+        return np.uint8 if spec.compact else np.int32
+    if spec.precision == "u8":
+        return np.uint8
+    if spec.compact:
+        return _LADDERS[_rule(spec)][0]
+    return np.float64
+
+
+def _rule(spec: ColumnSpec) -> Narrowing:
+    return "f32" if spec.precision == "f32" else "int"
+
+
+def _code_dtype(n_categories: int) -> type:
+    return np.uint8 if n_categories <= 256 else np.uint16 if n_categories <= 65536 else np.int32
 
 
 def _number_wire(values: np.ndarray, precision: Precision) -> tuple[str, np.ndarray]:
     if precision == "u8":
         return "u8", values
+    if values.dtype == np.int32:  # a compact column: sent as it is stored
+        return "i32", values
+    if values.dtype == np.float32:
+        return "f32", values
     finite = values[np.isfinite(values)]
     if precision == "f32":
         if finite.size == 0 or float(np.abs(finite).max()) <= _FLOAT32_MAX:
@@ -206,11 +328,11 @@ def _number_wire(values: np.ndarray, precision: Precision) -> tuple[str, np.ndar
 
 
 def _code_wire(codes: np.ndarray, n_categories: int) -> tuple[str, np.ndarray]:
-    if n_categories <= 256:
-        return "u8", codes.astype("<u1")
-    if n_categories <= 65536:
-        return "u16", codes.astype("<u2")
-    return "i32", codes.astype("<i4")
+    dtype = _code_dtype(n_categories)
+    return _CODE_WIRE[dtype], codes.astype(np.dtype(dtype).newbyteorder("<"), copy=False)
+
+
+_CODE_WIRE: dict[type, str] = {np.uint8: "u8", np.uint16: "u16", np.int32: "i32"}
 
 
 def encode(
@@ -237,6 +359,8 @@ def encode(
             entry["categories"] = categories
         else:
             dtype, wire = _number_wire(values, spec.precision)
+        if not spec.compact and spec.precision != "u8" and np.may_share_memory(wire, values):
+            wire = wire.copy()  # a view of a table that may change in place (a window); compact ones are append-only
         entry.update(dtype=dtype, buf=len(buffers))
         buffers.append(memoryview(np.ascontiguousarray(wire).view(np.uint8).data))
         columns[name] = entry

@@ -32,6 +32,8 @@ from typing import Any
 import numpy as np
 from crc32c import crc32c
 
+from .._columns import narrowed
+
 __all__ = [
     "EVENT_GLOB",
     "FileProblem",
@@ -160,7 +162,7 @@ class ParsedRun:
     """What the event files of one run directory hold: per tag, steps, wall times and
     values in file order; hparams; and problems met on the way."""
 
-    # steps, wall times, values: lists while reading, float64 arrays after freeze()
+    # steps, wall times, values: lists while reading, arrays after freeze()
     tags: dict[str, tuple[Any, Any, Any]] = field(default_factory=dict)
     hparams: dict[str, Any] = field(default_factory=dict)
     problems: list[FileProblem] = field(default_factory=list)
@@ -177,9 +179,10 @@ class ParsedRun:
         columns[2].append(value)
 
     def freeze(self) -> ParsedRun:
-        """The columns as float64 arrays (compact, and quick to send between processes)."""
-        self.tags = {tag: tuple(np.asarray(c, dtype=np.float64) for c in columns)  # type: ignore[misc]
-                     for tag, columns in self.tags.items()}
+        """The columns as arrays, as narrow as their values allow (int32 steps, float32
+        values: what the files hold), so they are quick to send between processes."""
+        self.tags = {tag: (narrowed(steps, "int"), np.asarray(walls, np.float64), narrowed(values, "f32_exact"))
+                     for tag, (steps, walls, values) in self.tags.items()}
         return self
 
 

@@ -30,6 +30,7 @@ from typing import Any
 
 import numpy as np
 
+from .._columns import GrowingArray, Narrowing
 from ._events import ParsedRun, RunFileWriter, event_files, first_wall_time, read_run_dir
 
 __all__ = ["Hub", "Run", "RunSet", "Scalars", "check_logdir", "read_run", "read_runs", "scan_logdir", "start", "warn_problems"]
@@ -58,26 +59,15 @@ class Scalars:
         return len(self.step)
 
 
-class _Column:
-    """A growing float64 array (amortised doubling)."""
+# how a run stores its columns (``_columns.Narrowing``): integer steps as int32 while they
+# fit, values as float32 while that is exact (what event files hold), wall times as float64
+_STEP: Narrowing = "int"
+_WALL: Narrowing = "f64"
+_VALUE: Narrowing = "f32_exact"
 
-    __slots__ = ("data", "n")
 
-    def __init__(self, values: Iterable[float] = ()) -> None:
-        self.data = np.array(values if isinstance(values, np.ndarray) else list(values), dtype=np.float64)
-        self.n = len(self.data)
-
-    def extend(self, values: Sequence[float]) -> None:
-        need = self.n + len(values)
-        if need > len(self.data):
-            grown = np.empty(max(need, 2 * len(self.data), 16))
-            grown[: self.n] = self.data[: self.n]
-            self.data = grown
-        self.data[self.n : need] = values
-        self.n = need
-
-    def view(self) -> np.ndarray:
-        return self.data[: self.n]
+def _new_columns(steps: Any = (), walls: Any = (), values: Any = ()) -> tuple[GrowingArray, GrowingArray, GrowingArray]:
+    return GrowingArray(_STEP, steps), GrowingArray(_WALL, walls), GrowingArray(_VALUE, values)
 
 
 def _check_name(name: Any, what: str = "name") -> str:
@@ -157,7 +147,7 @@ class Run:
         self.hparams = _check_hparams(hparams)
         self.problems: list[str] = []
         self._lock = threading.Lock()
-        self._columns: dict[str, tuple[_Column, _Column, _Column]] = {}
+        self._columns: dict[str, tuple[GrowingArray, GrowingArray, GrowingArray]] = {}
         self._listeners: list[Listener] = []
         self._pending: deque[tuple[Any, float, Mapping[str, Any]]] = deque()
         self._wake = threading.Event()
@@ -175,7 +165,7 @@ class Run:
             if math.isfinite(parsed.start_time):
                 self.start_time = parsed.start_time
             for tag, (steps, walls, values) in parsed.tags.items():
-                self._columns[tag] = (_Column(steps), _Column(walls), _Column(values))
+                self._columns[tag] = _new_columns(steps, walls, values)
 
     # -- reading -----------------------------------------------------------------
 
@@ -202,7 +192,7 @@ class Run:
             if columns is None:
                 msg = f"tag: {tag!r} is not a tag of run {self.name!r} (it has {list(self._columns)})"
                 raise KeyError(msg)
-            step, wall, value = (c.view().copy() for c in columns)
+            step, wall, value = (c.view().astype(np.float64) for c in columns)  # copies
         return Scalars(step, wall, value)
 
     def __repr__(self) -> str:
@@ -317,7 +307,7 @@ class Run:
         for tag, (steps, walls, values) in new.items():
             columns = self._columns.get(tag)
             if columns is None:
-                columns = self._columns[tag] = (_Column(), _Column(), _Column())
+                columns = self._columns[tag] = _new_columns()
             columns[0].extend(steps)
             columns[1].extend(walls)
             columns[2].extend(values)

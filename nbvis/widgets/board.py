@@ -49,9 +49,12 @@ def run_color(index: int) -> str:
 
 
 def _schema() -> dict[str, ColumnSpec]:
+    # stored as sent (u8/u16 codes, int32 steps, float32 times and values, widening when a
+    # value needs it): a board holds every point of every run, and its state encodes without copies
     return {
-        "run": ColumnSpec("category"), "tag": ColumnSpec("category"), "step": ColumnSpec(),
-        "time": ColumnSpec(precision="f32"), "value": ColumnSpec(precision="f32"),
+        "run": ColumnSpec("category", compact=True), "tag": ColumnSpec("category", compact=True),
+        "step": ColumnSpec(compact=True), "time": ColumnSpec(precision="f32", compact=True),
+        "value": ColumnSpec(precision="f32", compact=True),
     }
 
 

@@ -104,3 +104,59 @@ def test_more_than_256_categories_use_wider_codes():
     header, buffers = encode(t)
     assert header["columns"]["s"]["dtype"] == "u16"
     np.testing.assert_array_equal(decode(header, buffers, "s"), np.arange(300))
+
+
+def compact():
+    return Table({"run": ColumnSpec("category", compact=True), "step": ColumnSpec(compact=True),
+                  "value": ColumnSpec("number", "f32", compact=True)})
+
+
+def test_a_compact_table_stores_columns_as_they_are_sent_and_encodes_without_copies():
+    t = compact()
+    t.append({"run": Repeated("a", 4), "step": np.arange(4.0), "value": np.array([0.5, np.nan, np.inf, -1.0])})
+    assert [t.column(c).dtype for c in ("run", "step", "value")] == [np.uint8, np.int32, np.float32]
+    header, buffers = encode(t)
+    assert [header["columns"][c]["dtype"] for c in ("run", "step", "value")] == ["u8", "i32", "f32"]
+    for name in ("run", "step", "value"):  # the wire buffers are the table's own memory
+        assert np.shares_memory(np.frombuffer(buffers[header["columns"][name]["buf"]], np.uint8), t.column(name))
+    np.testing.assert_array_equal(decode(header, buffers, "value"), [0.5, np.nan, np.inf, -1.0])
+
+
+def test_a_compact_table_widens_a_column_when_a_value_does_not_fit_and_changes_no_value():
+    t = compact()
+    t.append({"run": ["a", "b"], "step": [1, 2], "value": [1.0, 2.0]})
+    t.append({"run": [f"r{i}" for i in range(300)], "step": np.arange(300) + 0.5, "value": np.full(300, 1e39)})
+    assert [t.column(c).dtype for c in ("run", "step", "value")] == [np.uint16, np.float64, np.float64]
+    header, buffers = encode(t)
+    assert [header["columns"][c]["dtype"] for c in ("run", "step", "value")] == ["u16", "f64", "f64"]
+    np.testing.assert_array_equal(decode(header, buffers, "step"), [1, 2, *(np.arange(300) + 0.5)])
+    np.testing.assert_array_equal(decode(header, buffers, "value"), [1.0, 2.0, *np.full(300, 1e39)])
+    assert t.labels("run")[:3] == ["a", "b", "r0"]
+
+
+def test_a_compact_table_encodes_the_same_values_as_a_plain_one():
+    rng = np.random.default_rng(0)
+    rows = {"run": [f"r{i % 7}" for i in range(1000)], "step": np.arange(1000.0), "value": rng.normal(size=1000)}
+    plain = Table({"run": ColumnSpec("category"), "step": ColumnSpec(), "value": ColumnSpec("number", "f32")})
+    small = compact()
+    for t in (plain, small):
+        for k in range(0, 1000, 100):  # appended in pieces, as a board takes them
+            t.append({name: column[k:k + 100] for name, column in rows.items()})
+    (hp, bp), (hs, bs) = encode(plain, 37, 911), encode(small, 37, 911)
+    assert hp == hs
+    for name in rows:
+        np.testing.assert_array_equal(decode(hp, bp, name), decode(hs, bs, name))
+
+
+def test_a_growing_array_stores_steps_as_int32_and_values_as_float32_only_while_exact():
+    from nbvis._columns import GrowingArray
+
+    steps, values = GrowingArray("int"), GrowingArray("f32_exact")
+    steps.extend([0, 1, 2])
+    values.extend(np.array([0.5, 0.25, np.nan], np.float32).astype(np.float64))  # what event files hold
+    assert (steps.view().dtype, values.view().dtype) == (np.int32, np.float32)
+    steps.extend([2**40])
+    values.extend([0.1])  # not a float32: kept exactly
+    assert (steps.view().dtype, values.view().dtype) == (np.int64, np.float64)
+    assert steps.view().tolist() == [0, 1, 2, 2**40]
+    np.testing.assert_array_equal(values.view(), [0.5, 0.25, np.nan, 0.1])

@@ -37,6 +37,22 @@ def test_every_logged_point_comes_back_from_disk_with_its_hparams(tmp_path):
     assert back.tags == ["loss", "acc"]
 
 
+def test_a_run_read_from_disk_holds_16_bytes_a_point_and_gives_back_the_files_values(tmp_path):
+    with start("r", logdir=tmp_path) as run:
+        for step in range(5_000):
+            run.log(step, loss=1.0 / (step + 1))
+    logged = run.scalars("loss")
+    assert logged.value[2] == 1.0 / 3  # in memory, a logged value is kept exactly (float64)
+    back = load(tmp_path)["r"]
+    steps, walls, values = back._columns["loss"]
+    assert (steps.view().dtype, walls.view().dtype, values.view().dtype) == (np.int32, np.float64, np.float32)
+    assert steps.nbytes + walls.nbytes + values.nbytes == 16 * 5_000  # int32 step, float64 time, float32 value
+    s = back.scalars("loss")
+    assert s.value.dtype == s.step.dtype == np.float64  # the public arrays stay float64
+    np.testing.assert_array_equal(s.value, logged.value.astype(np.float32))  # what the event file holds
+    np.testing.assert_array_equal(s.step, logged.step)
+
+
 def test_tensorboards_own_loader_reads_the_scalars_and_the_hparams_session(tmp_path):
     from tensorboard.backend.event_processing import event_accumulator
     from tensorboard.plugins.hparams import plugin_data_pb2
