@@ -195,6 +195,68 @@ test("the raster paints anti-aliased spans over each other and writes straight a
   assert.deepEqual(parseColor("#4c78a8"), [0x4c / 255, 0x78 / 255, 0xa8 / 255]);
 });
 
+/** The stroke as three runs painted in turn (span, then the band below and above it). */
+function strokeInTurn(raster, spans, [r, g, b], opacity, width) {
+  const H = raster.height;
+  const run = (c, a, z, alpha) => {
+    if (!(z > a) || alpha <= 0) return;
+    for (let y = Math.max(0, Math.floor(a)); y <= Math.min(H - 1, Math.ceil(z) - 1); y++) {
+      const s = alpha * ((y + 1 < z ? y + 1 : z) - (y > a ? y : a));
+      const i = (c * H + y) * 4;
+      const px = raster.acc;
+      [px[i], px[i + 1], px[i + 2], px[i + 3]] = [r * s + px[i] * (1 - s), g * s + px[i + 1] * (1 - s),
+        b * s + px[i + 2] * (1 - s), s + px[i + 3] * (1 - s)];
+    }
+  };
+  const half = width / 2;
+  const side = Math.min(1, Math.max(0, (width - 1) / 2));
+  const { lo, hi } = spans;
+  for (let c = 0; c < raster.width; c++) {
+    let nLo = Infinity;
+    let nHi = -Infinity;
+    for (const n of [c - 1, c + 1]) {
+      if (side > 0 && n >= 0 && n < raster.width && lo[n] <= hi[n]) {
+        nLo = Math.min(nLo, lo[n]);
+        nHi = Math.max(nHi, hi[n]);
+      }
+    }
+    if (!(lo[c] <= hi[c])) {
+      if (nLo <= nHi) run(c, nLo - half, nHi + half, opacity * side);
+      continue;
+    }
+    const a = lo[c] - half;
+    const z = hi[c] + half;
+    run(c, a, z, opacity);
+    if (nLo - half < a) run(c, nLo - half, a, opacity * side);
+    if (nHi + half > z) run(c, z, nHi + half, opacity * side);
+  }
+}
+
+test("a stroke paints in one pass what its span and its neighbours' band painted in turn do", () => {
+  const rnd = random(11);
+  for (const width of [1, 1.5, 2, 3]) {
+    for (const opacity of [1, 0.6, 0.25]) {
+      const fused = new Raster(40, 30);
+      const inTurn = new Raster(40, 30);
+      for (let line = 0; line < 6; line++) { // lines over each other, some columns empty
+        const spans = new Spans(40);
+        for (let c = 0; c < 40; c++) {
+          if (rnd() < 0.15) continue;
+          const y = -2 + rnd() * 34; // some beyond the raster's edges
+          spans.add(c, y);
+          spans.add(c, y + (rnd() < 0.5 ? 0 : rnd() * 6));
+        }
+        const color = [rnd(), rnd(), rnd()];
+        fused.stroke(spans, color, opacity, width);
+        strokeInTurn(inTurn, spans, color, opacity, width);
+      }
+      for (let i = 0; i < fused.acc.length; i++) {
+        assert.ok(Math.abs(fused.acc[i] - inTurn.acc[i]) < 1e-5, `width ${width} opacity ${opacity} at ${i}`);
+      }
+    }
+  }
+});
+
 test("the canvas spec keeps the line layers' encodings and moves the hover marks to their own datasets", () => {
   const spec = {
     layer: [

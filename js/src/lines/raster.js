@@ -130,19 +130,26 @@ export class Raster {
   /**
    * Paint a traced line: each column's span widened by half the stroke width, and the
    * neighbouring columns' spans at partial coverage (a stroke is `width` pixels wide
-   * across, which a steep part needs).
+   * across, which a steep part needs). One pass per column: a pixel's coverage by the
+   * span and by the parts of the neighbours' band above and below it are combined into one
+   * "over" (1 - (1 - s1)(1 - s2)(1 - s3): the same as painting the three runs in turn,
+   * since they share a colour), and a fully covered opaque pixel is simply written.
    */
   stroke(spans, color, opacity, width, c0 = 0, c1 = this.width - 1) {
+    if (!(opacity > 0)) return;
     const [r, g, b] = color;
     const half = width / 2;
     const side = Math.min(1, Math.max(0, (width - 1) / 2));
+    const sideAlpha = opacity * side;
     const { lo, hi } = spans;
     const W = this.width;
+    const H = this.height;
+    const acc = this.acc;
     for (let c = c0; c <= c1; c++) {
       const own = lo[c] <= hi[c];
       let nLo = Infinity;
       let nHi = -Infinity;
-      if (side > 0) {
+      if (sideAlpha > 0) {
         if (c > 0 && lo[c - 1] <= hi[c - 1]) {
           nLo = lo[c - 1];
           nHi = hi[c - 1];
@@ -152,15 +159,48 @@ export class Raster {
           if (hi[c + 1] > nHi) nHi = hi[c + 1];
         }
       }
-      if (!own) {
-        if (nLo <= nHi) this.run(c, nLo - half, nHi + half, r, g, b, opacity * side);
-        continue;
+      const band = nLo <= nHi;
+      if (!own && !band) continue;
+      // the span [a, z) at opacity; the neighbours' band [sa, sz) at sideAlpha, where it is
+      // outside the span: [sa, a) below it and [z, sz) above it (all of it with no span)
+      const a = own ? lo[c] - half : Infinity;
+      const z = own ? hi[c] + half : Infinity;
+      const sa = band ? nLo - half : Infinity;
+      const sz = band ? nHi + half : -Infinity;
+      const lowEnd = own ? a : sz; // the band's part below the span ends here
+      const highStart = own && band && sz > z ? z : Infinity;
+      const top = Math.max(0, Math.floor(own ? Math.min(a, sa) : sa));
+      const bottom = Math.min(H - 1, Math.ceil(own ? Math.max(z, sz) : sz) - 1);
+      let i = (c * H + top) * 4;
+      for (let y = top; y <= bottom; y++, i += 4) {
+        const y1 = y + 1;
+        let keep = 1; // what is left of the pixel's old colour: (1 - s1)(1 - s2)(1 - s3)
+        if (own) {
+          const cover = (y1 < z ? y1 : z) - (y > a ? y : a);
+          if (cover > 0) keep = 1 - opacity * cover;
+        }
+        if (sa < lowEnd) {
+          const cover = (y1 < lowEnd ? y1 : lowEnd) - (y > sa ? y : sa);
+          if (cover > 0) keep *= 1 - sideAlpha * cover;
+        }
+        if (highStart < sz) {
+          const cover = (y1 < sz ? y1 : sz) - (y > highStart ? y : highStart);
+          if (cover > 0) keep *= 1 - sideAlpha * cover;
+        }
+        if (keep >= 1) continue;
+        if (keep <= 0) {
+          acc[i] = r;
+          acc[i + 1] = g;
+          acc[i + 2] = b;
+          acc[i + 3] = 1;
+          continue;
+        }
+        const s = 1 - keep;
+        acc[i] = r * s + acc[i] * keep;
+        acc[i + 1] = g * s + acc[i + 1] * keep;
+        acc[i + 2] = b * s + acc[i + 2] * keep;
+        acc[i + 3] = s + acc[i + 3] * keep;
       }
-      const a = lo[c] - half;
-      const z = hi[c] + half;
-      this.run(c, a, z, r, g, b, opacity);
-      if (nLo - half < a) this.run(c, nLo - half, a, r, g, b, opacity * side);
-      if (nHi + half > z) this.run(c, z, nHi + half, r, g, b, opacity * side);
     }
   }
 
