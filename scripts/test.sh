@@ -15,4 +15,4 @@ fi
 "$VENV/bin/mypy"
 npm --prefix js run --silent lint
 npm --prefix js test --silent
-exec "$VENV/bin/python" -m pytest -q -ra "$@"
+exec "$VENV/bin/python" -m pytest -q -ra --durations=25 "$@"
