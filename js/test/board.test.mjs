@@ -130,3 +130,14 @@ test("epoch tags zoom together, apart from step tags; time axes link every chart
   assert.equal(zoomFamily("loss", "step"), "step");
   assert.equal(zoomFamily("epoch_loss", "wall"), zoomFamily("loss", "wall"));
 });
+
+test("a series keeps float32 times and values in half the memory and widens for one float32 cannot hold", () => {
+  const s = series([0.5, Math.fround(0.1), NaN, Infinity]);
+  assert.ok(s.value.data instanceof Float32Array && s.time.data instanceof Float32Array);
+  s.push(4, 2, 1e39); // beyond float32's range: sent as float64 by the kernel, kept exactly here
+  s.push(5, 2.5, 0.1); // not a float32
+  assert.ok(s.value.data instanceof Float64Array);
+  assert.deepEqual([...s.value.data.subarray(0, s.n)], [0.5, Math.fround(0.1), NaN, Infinity, 1e39, 0.1]);
+  assert.deepEqual(s.stats, { last: 0.1, min: 0.1, max: 1e39 });
+  assert.ok(s.time.data instanceof Float32Array); // times still fit
+});

@@ -16,6 +16,17 @@ class Growing {
     grown.set(this.data);
     this.data = grown;
   }
+
+  /** Store `v` at `i`; float32 storage widens to float64 for a value it cannot hold exactly. */
+  put(i, v) {
+    if (this.Typed === Float32Array && Math.fround(v) !== v && v === v) {
+      const wide = new Float64Array(this.data.length);
+      wide.set(this.data);
+      this.data = wide;
+      this.Typed = Float64Array;
+    }
+    this.data[i] = v;
+  }
 }
 
 /** One run's values of one tag, in logging order. */
@@ -24,9 +35,11 @@ export class Series {
     this.run = run;
     this.tag = tag;
     this.n = 0;
+    // times and values arrive as float32 (the kernel widens a column that needs more, and
+    // so does put()): half the memory of float64 for a board of millions of points
     this.step = new Growing(Float64Array);
-    this.time = new Growing(Float64Array); // seconds since the run's start
-    this.value = new Growing(Float64Array);
+    this.time = new Growing(Float32Array); // seconds since the run's start
+    this.value = new Growing(Float32Array);
     this.monotone = { step: true, time: true };
     this.nonFinite = 0;
     this.stats = null; // last, min and max of the finite values, kept as values arrive
@@ -44,8 +57,8 @@ export class Series {
       if (time < this.time.data[i - 1]) this.monotone.time = false;
     }
     this.step.data[i] = step;
-    this.time.data[i] = time;
-    this.value.data[i] = value;
+    this.time.put(i, time);
+    this.value.put(i, value);
     if (!Number.isFinite(value)) this.nonFinite += 1;
     else if (this.stats === null) this.stats = { last: value, min: value, max: value };
     else {
