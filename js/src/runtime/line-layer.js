@@ -79,6 +79,11 @@ export class LineLayer {
     this.drawn = null;
   }
 
+  /** Keep the canvas on the plot area (its size and scales unchanged since the last draw). */
+  place() {
+    if (this.canvas && this.view) placeOverlay(this.canvas, this.view);
+  }
+
   /** Bring the index up to date; the per-series first new positions (null: rebuilt). */
   sync(table) {
     return this.index.sync(table);

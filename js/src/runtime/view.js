@@ -305,7 +305,11 @@ export function renderChart({ model, el, store }) {
     onceNextFrame(() =>
       schedule(() => {
         drawRequested = false;
-        if (lines && result) drawLines(store.tables.get(lod.dataset));
+        if (!lines || !result) return;
+        // a resize that left the plot's size and scales as drawn needs no redraw (the
+        // canvas only follows the plot's origin)
+        if (lines.moved()) drawLines(store.tables.get(lod.dataset));
+        else lines.place();
       }),
     );
   }
