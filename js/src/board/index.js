@@ -397,7 +397,8 @@ export class Board {
       return {
         tag: el.dataset.tag,
         runs: d ? d.drawn.map((x) => x.series.run) : [],
-        points: d ? Object.fromEntries(d.drawn.map((x) => [x.series.run, x.series.n])) : {},
+        // what the last draw showed (points may have arrived since; the next draw takes them)
+        points: d ? Object.fromEntries(d.drawn.map((x) => [x.series.run, x.n])) : {},
         domain: d?.domain ?? null,
         xTicks: d ? d.x.ticks.map((t) => t.label) : [],
         yTicks: d ? d.y.ticks.map((t) => t.label) : [],

@@ -154,7 +154,7 @@ export class Plot {
       const positive = s.logY ? this.minPositive(raw) : Infinity;
       lo = Math.min(lo, s.logY ? positive : raw.lo);
       hi = Math.max(hi, raw.hi);
-      drawn.push({ series, xs, sorted, raw, smooth });
+      drawn.push({ series, xs, sorted, raw, smooth, n: series.n }); // n: the points this draw shows
     }
     const y = yAxis(lo, hi, [box.bottom, box.top], s.logY);
     const ctx = sized(this.lines, s.width, s.height);
