@@ -89,7 +89,9 @@ def test_fit_under_the_backend_plots_the_true_global_step_live_and_on_the_board(
 
     # the runs join the board first and their points follow: wait until both runs' points are drawn
     d = wait_board(lab, "(d) => d.legend.length === 2 && d.charts.some((c) => c.tag === 'batch_loss' && "
-                        f"c.points.first === {len(first)} && c.points.resumed === {len(resumed)})", 60)
+                        f"c.points.first === {len(first)} && c.points.resumed === {len(resumed)}) && "
+                        "d.charts.some((c) => c.tag === 'epoch_loss' && c.points.first === 2 && c.points.resumed === 1)",
+                   60)
     assert [e["run"] for e in d["legend"]] == ["first", "resumed"]
     batch_loss = chart(d, "batch_loss")
     assert batch_loss["points"] == {"first": len(first), "resumed": len(resumed)}
