@@ -69,6 +69,19 @@ def narrowed(values: np.ndarray | Sequence[float], rule: Narrowing, at_least: ty
     return array.astype(np.float64, copy=False)  # pragma: no cover - the ladders end with float64
 
 
+def _with_room(data: np.ndarray, n: int, need: int, dtype: type, *, half: bool) -> np.ndarray:
+    """``data`` with room for ``need`` values of ``dtype``, its first ``n`` kept: the same
+    array when it has both, else a new one grown by half (or doubled) or widened."""
+    capacity = len(data)
+    if need > capacity:
+        capacity = max(need, capacity + (capacity // 2 if half else capacity), 16)
+    if capacity == len(data) and data.dtype == dtype:
+        return data
+    grown: np.ndarray = np.empty(capacity, dtype=dtype)
+    grown[:n] = data[:n]
+    return grown
+
+
 class GrowingArray:
     """A 1-D array that grows by appends (amortised O(1)) and is stored as narrow as
     ``rule`` allows, widening when an appended value does not fit (see :data:`Narrowing`).
@@ -94,13 +107,7 @@ class GrowingArray:
             return
         new = narrowed(values, self.rule, self.data.dtype.type)
         need = self.n + len(new)
-        capacity = len(self.data)
-        if need > capacity:
-            capacity = max(need, capacity + capacity // 2, 16)
-        if capacity != len(self.data) or new.dtype != self.data.dtype:
-            grown = np.empty(capacity, dtype=new.dtype)
-            grown[: self.n] = self.data[: self.n]
-            self.data = grown
+        self.data = _with_room(self.data, self.n, need, new.dtype.type, half=True)
         self.data[self.n : need] = new
         self.n = need
 
@@ -247,12 +254,8 @@ class Table:
                 dtype = new.dtype.type
             else:
                 new, dtype = values[name], column.data.dtype.type  # type: ignore[assignment]
-            if stop > len(column.data) or dtype != column.data.dtype.type:
-                # compact tables grow by half (they are the big ones), the others double
-                grow = len(column.data) // 2 if spec.compact else len(column.data)
-                grown: np.ndarray = np.empty(max(stop, len(column.data) + grow), dtype=dtype)
-                grown[: self.n] = column.data[: self.n]
-                column.data = grown
+            # compact tables grow by half (they are the big ones), the others double
+            column.data = _with_room(column.data, self.n, stop, dtype, half=spec.compact)
             column.data[self.n : stop] = new
         self.n = stop
 
