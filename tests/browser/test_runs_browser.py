@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from browser.test_catalogue_browser import wait_for
+from browser.test_training_browser import kernel_busy
 
 SWEEP = (
     "import numpy as np, nbvis, tempfile\n"
@@ -193,9 +194,7 @@ def test_a_board_shown_before_fit_gets_the_run_live_and_a_restart_shows_every_po
     lab.start_command("notebook:run-all-cells")
     # points arrive while fit() runs: the fit holds at batch 20 until the test opens the gate
     d = wait_board(lab, "(d) => d.legend.length === 1 && d.charts.some((c) => (c.points['lr=3e-4'] ?? 0) > 5)", 60)
-    busy = lab.page.evaluate(
-        "() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status")
-    assert busy == "busy", "the points should arrive during the fit"
+    assert kernel_busy(lab), "the points should arrive during the fit"  # the fit's cell shows [*]
     (tmp_path / "gate").touch()
     lab.wait_idle(120)
     # every point drawn: the last batch and the last epoch arrive in messages of their own
