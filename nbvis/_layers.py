@@ -159,13 +159,17 @@ _NO_CALL = object()
 
 @contextlib.contextmanager
 def tap(
-    layers: Sequence[Any], record: dict[int, list[Any]], extra: Any = None, *, stop_after: Any = None
+    layers: Sequence[Any], record: dict[int, list[Any]], extra: Any = None, *, stop_after: Any = None,
+    edit: Any = None,
 ) -> Iterator[None]:
     """Record the outputs of ``layers`` while the block runs.
 
     ``record[id(layer)]`` receives one entry per call of the layer (a shared layer
     called twice gives two). ``extra(layer, args, kwargs, output)``, if given, is
-    called after each recorded call. If ``stop_after`` is one of the layers, its first
+    called after each recorded call. ``edit(layer, k, output)``, if given, returns what
+    the ``k``-th call of a layer passes on (and records) instead of its output: the
+    inspection methods add a zero there to take gradients at a layer on every backend.
+    If ``stop_after`` is one of the layers, its first
     call raises :class:`EarlyExit` once recorded, so nothing after it is computed (or,
     under ``tf.function``, even traced). Every wrapper is removed on exit.
     """
@@ -174,7 +178,7 @@ def tap(
         for layer in dict.fromkeys(layers):  # each layer once, in order
             previous = layer.__dict__.get("call", _NO_CALL)
             # object.__setattr__: bypass Keras's attribute tracking
-            wrapper = _recording(layer, layer.call, record, extra, stop=layer is stop_after)
+            wrapper = _recording(layer, layer.call, record, extra, edit, stop=layer is stop_after)
             object.__setattr__(layer, "call", wrapper)
             installed.append((layer, previous))
         yield
@@ -182,11 +186,14 @@ def tap(
         _untap(installed)
 
 
-def _recording(layer: Any, original: Any, record: dict[int, list[Any]], extra: Any, *, stop: bool) -> Any:
+def _recording(layer: Any, original: Any, record: dict[int, list[Any]], extra: Any, edit: Any, *, stop: bool) -> Any:
     @functools.wraps(original)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         output = original(*args, **kwargs)
-        record.setdefault(id(layer), []).append(output)
+        calls = record.setdefault(id(layer), [])
+        if edit is not None:
+            output = edit(layer, len(calls), output)
+        calls.append(output)
         if extra is not None:
             extra(layer, args, kwargs, output)
         if stop:

@@ -1,17 +1,26 @@
-"""Model inspection: the Inspector widget and its engine (activations, Grad-CAM, max-activation).
+"""Model inspection: the Inspector widget and its engine (activations, attributions, max-activation).
 
 ``nbvis.inspect(model, images)`` opens the Inspector widget (this module is callable);
 the engine's classes are imported from it: ``from nbvis.inspect import GradCAM``.
 
-The engine (``Activations``, ``GradCAM``, ``GradCAMPlusPlus``, ``MaximizeActivation``)
-has Captum's shape: configuration in ``__init__``, work in a stateless ``attribute()``
-that returns everything it computed. TensorFlow is imported when a method is first
-used, not by ``import nbvis``. Everything runs compiled (``tf.function``), on the GPU
-when TensorFlow sees one; each result reports its ``device``.
+The engine has Captum's shape: configuration in ``__init__``, work in a stateless
+``attribute()`` that returns everything it computed.
 
->>> from nbvis.inspect import Activations, GradCAM, list_layers
+* ``Activations``: any layers' outputs from one forward pass;
+* class activation maps: ``GradCAM``, ``GradCAMPlusPlus``, ``LayerCAM``, ``ScoreCAM``;
+* input-space attributions: ``Saliency``, ``IntegratedGradients``, and ``SmoothGrad``
+  around any of the methods;
+* ``MaximizeActivation``: inputs that excite chosen filters.
+
+Written in ``keras.ops``, it runs on every Keras backend (TensorFlow, JAX, PyTorch),
+compiled where the backend compiles (``tf.function``, ``jax.jit``), on the GPU when the
+backend sees one; each result reports its ``device``. No backend is imported by
+``import nbvis``.
+
+>>> from nbvis.inspect import Activations, GradCAM, SmoothGrad, Saliency, list_layers
 >>> [info.path for info in list_layers(model)]          # nested models included
 >>> GradCAM(model).attribute(images).maps               # (N, h, w)
+>>> SmoothGrad(Saliency(model), seed=0).attribute(images, target=3).maps    # (N, H, W)
 >>> acts = Activations(model).attribute(images)         # {path: array}, one forward pass
 """
 
@@ -21,9 +30,10 @@ from typing import Any
 
 from .._colors import colormap
 from .._layers import LayerInfo, list_layers, resolve_layer
-from ._tf import device_name
+from ._backend import device_name
 from .activations import Activations
-from .cam import CAMResult, GradCAM, GradCAMPlusPlus, colorize, normalize, overlay, upsample
+from .cam import CAMResult, GradCAM, GradCAMPlusPlus, LayerCAM, ScoreCAM, colorize, normalize, overlay, upsample
+from .gradients import AttributionResult, IntegratedGradients, Saliency, SmoothGrad
 from .maximize import MaxActivationResult, MaximizeActivation, maximize_activation
 
 
@@ -44,9 +54,12 @@ def inspect(model: Any, images: Any, *, labels: Any = None, class_names: Any = N
 
 __all__ = [
     "Activations",
+    "AttributionResult",
     "CAMResult",
     "GradCAM",
     "GradCAMPlusPlus",
+    "IntegratedGradients",
+    "LayerCAM",
     "LayerInfo",
     "MaxActivationResult",
     "MaximizeActivation",
@@ -59,6 +72,9 @@ __all__ = [
     "normalize",
     "overlay",
     "resolve_layer",
+    "Saliency",
+    "ScoreCAM",
+    "SmoothGrad",
     "upsample",
 ]
 

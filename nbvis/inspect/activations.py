@@ -7,7 +7,8 @@ from typing import Any
 import numpy as np
 
 from .._layers import LayerInfo, list_layers, resolve_layer, tap
-from ._tf import device_name, require_tf, to_tensors
+from ._backend import backend
+from ._model import to_tensors
 
 __all__ = ["Activations"]
 
@@ -34,7 +35,6 @@ class Activations:
     """
 
     def __init__(self, model: Any, layers: Any = None) -> None:
-        tf = require_tf()
         self.model = model
         if layers is None:
             self.layers: list[LayerInfo] = [i for i in list_layers(model) if not i.is_model]
@@ -42,21 +42,24 @@ class Activations:
             if isinstance(layers, (str, int)) or hasattr(layers, "call"):
                 layers = [layers]
             self.layers = [resolve_layer(model, spec, arg=f"layers[{k}]") for k, spec in enumerate(layers)]
-        self.device = device_name()
-        self._fn = tf.function(self._compute, reduce_retracing=True)
+        self._backend = backend()
+        #: Where the forward pass runs (``"GPU:0"`` or ``"CPU:0"``).
+        self.device = self._backend.device()
+        self._fn = self._backend.compiler(self._compute, model)
 
     @property
     def tracing_count(self) -> int:
         """How many times the compiled forward pass was traced."""
-        return int(self._fn.experimental_get_tracing_count())
+        return self._fn.tracing_count
 
     def attribute(self, x: Any) -> dict[str, np.ndarray]:
         """Activations keyed by layer path, as numpy arrays with the batch first."""
-        outputs = self._fn(to_tensors(x))
-        return {key: value.numpy() for key, value in outputs.items()}
+        outputs = self._fn("acts", to_tensors(x))
+        return {key: self._backend.numpy(value) for key, value in outputs.items()}
 
-    def _compute(self, x: Any) -> dict[str, Any]:
-        tf = require_tf()
+    def _compute(self, _key: Any, x: Any) -> tuple[dict[str, Any], None]:
+        import keras
+
         record: dict[int, list[Any]] = {}
         with tap([i.layer for i in self.layers], record):
             self.model(x, training=False)
@@ -64,9 +67,9 @@ class Activations:
         for info in self.layers:
             for k, value in enumerate(record.get(id(info.layer), [])):
                 key = info.path if k == 0 else f"{info.path}@{k}"
-                flat = [t for t in tf.nest.flatten(value) if hasattr(t, "dtype")]
+                flat = [t for t in keras.tree.flatten(value) if hasattr(t, "dtype")]
                 if len(flat) == 1:
                     out[key] = flat[0]
                 else:
                     out.update({f"{key}[{j}]": t for j, t in enumerate(flat)})
-        return out
+        return out, None

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from .._layers import EarlyExit, LayerInfo, resolve_layer, tap
-from ._tf import device_name, require_tf
+from ._backend import backend
 
 __all__ = ["MaxActivationResult", "MaximizeActivation", "maximize_activation"]
 
@@ -40,10 +40,12 @@ class MaxActivationResult:
 class MaximizeActivation:
     """Inputs that maximally activate filters of a layer (feature visualisation).
 
-    All filters are optimised together as one batch. Each step jitters and rescales the
-    batch (transformation robustness, so the images do not degenerate into adversarial
-    noise), normalises each image's gradient by its RMS, ascends, and clips the images
-    to the valid input range — at every step, not only at the end.
+    All filters are optimised together as one batch. Each step shifts and rescales the
+    batch with one random affine transform (transformation robustness, so the images do
+    not degenerate into adversarial noise; reflected at the borders), normalises each
+    image's gradient by its RMS, ascends, and clips the images to the valid input range
+    — at every step, not only at the end. Compiled once (``tf.function``, ``jax.jit``)
+    on any Keras backend.
 
     Parameters
     ----------
@@ -62,20 +64,23 @@ class MaximizeActivation:
     """
 
     def __init__(self, model: Any, layer: Any, *, input_shape: Sequence[int] | None = None) -> None:
-        tf = require_tf()
         self.model = model
         self.layer: LayerInfo = resolve_layer(model, layer)
         self.input_shape = self._input_shape(model, input_shape)
         if len(self.input_shape) != 3:
             msg = f"input_shape: activation maximisation works on image inputs (H, W, C), got {self.input_shape}"
             raise ValueError(msg)
-        self.device = device_name()
-        self._step = tf.function(self._compute_step, reduce_retracing=True)
+        self._backend = backend()
+        #: Where it runs (``"GPU:0"`` or ``"CPU:0"``).
+        self.device = self._backend.device()
+        self._step = self._backend.compiler(self._compute_step, model)
+        self._final = self._backend.compiler(lambda _key, x, f: (self._filter_means(x, f), None), model)
         self._channels: int | None = None
 
     @property
     def tracing_count(self) -> int:
-        return int(self._step.experimental_get_tracing_count())
+        """How many times the compiled step was traced."""
+        return self._step.tracing_count
 
     @staticmethod
     def _input_shape(model: Any, given: Sequence[int] | None) -> tuple[int, ...]:
@@ -100,13 +105,14 @@ class MaximizeActivation:
     def channels(self) -> int:
         """The number of filters of the layer (found with one forward pass)."""
         if self._channels is None:
-            tf = require_tf()
+            import keras
+
             record: dict[int, list[Any]] = {}
             with tap([self.layer.layer], record, stop_after=self.layer.layer), contextlib.suppress(EarlyExit):
-                self.model(tf.zeros((1, *self.input_shape)), training=False)
-            out = tf.nest.flatten(record[id(self.layer.layer)][0])[0]
-            if out.shape.rank not in (2, 4):
-                msg = f"layer: {self.layer.path!r} has a {out.shape.rank}-D output; expected 4-D (conv) or 2-D (dense)"
+                self.model(keras.ops.zeros((1, *self.input_shape)), training=False)
+            out = keras.tree.flatten(record[id(self.layer.layer)][0])[0]
+            if len(out.shape) not in (2, 4):
+                msg = f"layer: {self.layer.path!r} has a {len(out.shape)}-D output; expected 4-D (conv) or 2-D (dense)"
                 raise ValueError(msg)
             self._channels = int(out.shape[-1])
         return self._channels
@@ -145,7 +151,8 @@ class MaximizeActivation:
         progress : callable, optional
             Called as ``progress(done_steps, steps)`` every ``progress_every`` steps and at the end.
         """
-        tf = require_tf()
+        import keras
+
         chosen = np.atleast_1d(np.asarray(list(filters) if not np.isscalar(filters) else filters))
         if chosen.size == 0 or chosen.dtype.kind not in "iu":
             msg = f"filters: expected filter indices (ints), got {chosen!r}"
@@ -164,49 +171,62 @@ class MaximizeActivation:
         rng = np.random.default_rng(seed)
         span = high - low
         start = low + span * (0.5 + 0.1 * rng.uniform(-1, 1, (len(chosen), *self.input_shape)))
-        x = tf.constant(start.astype(np.float32))
-        f = tf.constant(chosen.astype(np.int32))
-        lr = tf.constant(learning_rate * span, tf.float32)
-        bounds = tf.constant([low, high], tf.float32)
-        scale_table = tf.constant([float(s) for s in scales] or [1.0], tf.float32)
-        jitter_t = tf.constant(int(jitter), tf.int32)
-        act = None
+        tensor = keras.ops.convert_to_tensor
+        x = tensor(start.astype(np.float32))
+        f = tensor(chosen.astype(np.int32))
+        lr = tensor(np.float32(learning_rate * span))
+        bounds = tensor(np.array([low, high], np.float32))
+        scale_table = np.array([float(s) for s in scales] or [1.0])
         for i in range(steps):
-            x, act = self._step(x, f, tf.constant([seed, i], tf.int32), lr, bounds, scale_table, jitter_t)
+            transform = self.transform(rng, len(chosen), scale_table, int(jitter))
+            x, _ = self._step("step", x, f, tensor(transform), lr, bounds)
             if progress is not None and ((i + 1) % progress_every == 0 or i + 1 == steps):
                 progress(i + 1, steps)
-        return MaxActivationResult(x.numpy(), chosen.astype(np.int64), act.numpy(), self.device)  # type: ignore[union-attr]
+        act = self._final("final", x, f)  # of the images returned, as they are
+        return MaxActivationResult(self._backend.numpy(x), chosen.astype(np.int64), self._backend.numpy(act),
+                                   self.device)
 
     # -- compiled step ---------------------------------------------------------------
 
-    def _transform(self, x: Any, seed: Any, scales: Any, jitter: Any) -> Any:
-        tf = require_tf()
+    def transform(self, rng: np.random.Generator, n: int, scales: np.ndarray, jitter: int) -> np.ndarray:
+        """One random shift (up to ``jitter`` pixels) and rescaling about the centre, as
+        ``(n, 8)`` projective parameters (``keras.ops.image.affine_transform``'s form)."""
         h, w = self.input_shape[0], self.input_shape[1]
-        shift = tf.random.stateless_uniform([2], seed=seed, minval=-jitter, maxval=jitter + 1, dtype=tf.int32)
-        x = tf.roll(x, shift=shift, axis=[1, 2])
-        pick = tf.random.stateless_uniform([], seed=seed + 1, minval=0, maxval=tf.shape(scales)[0], dtype=tf.int32)
-        scale = scales[pick]
-        size = tf.cast(tf.round(tf.cast([h, w], tf.float32) * scale), tf.int32)
-        x = tf.image.resize(x, size)
-        x = tf.image.resize_with_crop_or_pad(x, h, w)
-        return tf.ensure_shape(x, (None, *self.input_shape))
+        dy, dx = rng.integers(-jitter, jitter + 1, size=2) if jitter > 0 else (0, 0)
+        s = float(scales[rng.integers(len(scales))])
+        cy, cx = (h - 1) / 2, (w - 1) / 2
+        # output pixel (x, y) reads input ((x - cx) / s + cx - dx, (y - cy) / s + cy - dy)
+        row = np.array([1 / s, 0, cx - cx / s - dx, 0, 1 / s, cy - cy / s - dy, 0, 0], np.float32)
+        return np.tile(row, (n, 1))
 
-    def _compute_step(self, x: Any, filters: Any, seed: Any, lr: Any, bounds: Any, scales: Any, jitter: Any) -> Any:
-        tf = require_tf()
+    def _filter_means(self, images: Any, filters: Any) -> Any:
+        """Each image's mean activation of its filter."""
+        import keras
+
+        ops = keras.ops
+        layer = self.layer.layer
         record: dict[int, list[Any]] = {}
-        with tf.GradientTape() as tape:
-            tape.watch(x)
-            # stop the forward pass at the layer: what comes after it cannot change its output
-            with tap([self.layer.layer], record, stop_after=self.layer.layer), contextlib.suppress(EarlyExit):
-                self.model(self._transform(x, seed, scales, jitter), training=False)
-            a = tf.cast(tf.nest.flatten(record[id(self.layer.layer)][0])[0], tf.float32)
-            picked = tf.gather(a, filters, axis=a.shape.rank - 1, batch_dims=1)
-            act = tf.reduce_mean(picked, axis=list(range(1, a.shape.rank - 1))) if a.shape.rank == 4 else picked
-            total = tf.reduce_sum(act)
-        g = tape.gradient(total, x)
-        rms = tf.sqrt(tf.reduce_mean(tf.square(g), axis=[1, 2, 3], keepdims=True)) + 1e-8
-        x = tf.clip_by_value(x + lr * g / rms, bounds[0], bounds[1])
-        return x, act
+        # stop the forward pass at the layer: what comes after it cannot change its output
+        with tap([layer], record, stop_after=layer), contextlib.suppress(EarlyExit):
+            self.model(images, training=False)
+        a = ops.cast(keras.tree.flatten(record[id(layer)][0])[0], "float32")
+        picked = ops.take_along_axis(a, ops.reshape(filters, (-1, *([1] * (len(a.shape) - 1)))), axis=-1)[..., 0]
+        return ops.mean(picked, axis=tuple(range(1, len(picked.shape)))) if len(a.shape) == 4 else picked
+
+    def _compute_step(self, _key: Any, x: Any, filters: Any, transform: Any, lr: Any, bounds: Any) -> tuple[Any, None]:
+        import keras
+
+        ops = keras.ops
+        layer = self.layer.layer
+
+        def objective(images: Any) -> tuple[Any, Any]:
+            moved = ops.image.affine_transform(images, transform, interpolation="bilinear", fill_mode="reflect")
+            act = self._filter_means(moved, filters)
+            return ops.sum(act), act
+
+        act, (g,) = self._backend.value_and_grad(objective, [x])
+        rms = ops.sqrt(ops.mean(ops.square(g), axis=(1, 2, 3), keepdims=True)) + 1e-8
+        return (ops.clip(x + lr * g / rms, bounds[0], bounds[1]), act), None
 
 
 def maximize_activation(model: Any, layer: Any, filters: Any, **kwargs: Any) -> MaxActivationResult:

@@ -1,7 +1,11 @@
-"""TensorFlow plumbing shared by the inspection methods: inputs, device, outputs, logits."""
+"""Model plumbing shared by the inspection methods: inputs, targets, outputs, logits, class scores.
+
+Written in ``keras.ops``: the same code runs on every Keras backend.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -10,39 +14,27 @@ from .._layers import list_layers
 
 __all__ = [
     "FinalActivation",
-    "device_name",
+    "batch_size",
+    "check_targets",
+    "class_scores",
     "final_activations",
-    "require_tf",
+    "pick",
     "select_output",
+    "targets_array",
     "to_tensors",
 ]
 
 
-def require_tf() -> Any:
-    """Import TensorFlow, or explain how to install it."""
-    try:
-        import tensorflow as tf
-    except ImportError as exc:  # pragma: no cover - tested by the install, not the suite
-        msg = "nbvis.inspect needs TensorFlow: pip install tensorflow (or tensorflow-cpu)"
-        raise ImportError(msg) from exc
-    return tf
-
-
-def device_name() -> str:
-    """The device TensorFlow places work on by default: ``"GPU:0"`` or ``"CPU:0"``."""
-    tf = require_tf()
-    return "GPU:0" if tf.config.list_logical_devices("GPU") else "CPU:0"
-
-
 def to_tensors(x: Any, *, arg: str = "x") -> Any:
-    """Model inputs as tensors: float64 becomes float32; lists and dicts keep their shape."""
-    tf = require_tf()
+    """Model inputs as backend tensors: float64 becomes float32; lists and dicts keep their shape."""
+    import keras
+
     if isinstance(x, dict):
         return {k: to_tensors(v, arg=f"{arg}[{k!r}]") for k, v in x.items()}
     if isinstance(x, (list, tuple)):
         return [to_tensors(v, arg=f"{arg}[{i}]") for i, v in enumerate(x)]
-    if isinstance(x, tf.Tensor):
-        return tf.cast(x, tf.float32) if x.dtype == tf.float64 else x
+    if keras.ops.is_tensor(x):
+        return keras.ops.cast(x, "float32") if keras.backend.standardize_dtype(x.dtype) == "float64" else x
     try:
         array = np.asarray(x)
     except Exception as exc:
@@ -53,7 +45,42 @@ def to_tensors(x: Any, *, arg: str = "x") -> Any:
         raise TypeError(msg)
     if array.dtype.kind == "f" and array.dtype != np.float32:
         array = array.astype(np.float32)
-    return tf.convert_to_tensor(array)
+    return keras.ops.convert_to_tensor(array)
+
+
+def batch_size(inputs: Any) -> int:
+    """The number of samples in (nested) model inputs."""
+    import keras
+
+    return int(keras.tree.flatten(inputs)[0].shape[0])
+
+
+def targets_array(target: Any, n: int) -> np.ndarray:
+    """``target`` as ``(n,)`` int32 class indices; ``-1`` where none was given (the top class)."""
+    if target is None:
+        return np.full(n, -1, dtype=np.int32)
+    if hasattr(target, "numpy") and not isinstance(target, np.ndarray):
+        target = target.numpy() if not hasattr(target, "detach") else target.detach().cpu().numpy()
+    array = np.asarray(target)
+    if array.dtype.kind not in "iu" and not (array.dtype.kind == "f" and np.all(array == np.round(array))):
+        msg = f"target: expected class indices (int, list of int or int array), got dtype {array.dtype}"
+        raise TypeError(msg)
+    array = array.astype(np.int64)
+    if array.ndim == 0:
+        array = np.full(n, int(array))
+    if array.shape != (n,):
+        msg = f"target: expected one class or {n} (one per sample), got shape {array.shape}"
+        raise ValueError(msg)
+    if (array < 0).any():
+        msg = f"target: class indices must be >= 0, got {int(array.min())}"
+        raise ValueError(msg)
+    return array.astype(np.int32)
+
+
+def check_targets(targets: np.ndarray, n_classes: int) -> None:
+    if targets.size and targets.max() >= n_classes:
+        msg = f"target: class {int(targets.max())} is out of range for {n_classes} classes"
+        raise ValueError(msg)
 
 
 def select_output(model: Any, outputs: Any, output: Any) -> Any:
@@ -130,3 +157,44 @@ class _LinearView:
 def final_activations(model: Any) -> list[FinalActivation]:
     """Leaf layers that apply a softmax or sigmoid (candidates for the model output)."""
     return [FinalActivation(i.layer) for i in list_layers(model) if not i.is_model and FinalActivation.applies_to(i.layer)]
+
+
+def class_scores(model: Any, x: Any, *, output: Any, finals: list[FinalActivation], taps: Sequence[Any] = (),
+                 record: dict[int, list[Any]] | None = None, edit: Any = None) -> tuple[Any, bool]:
+    """Run ``model`` on ``x`` and return its ``(N, classes)`` float32 scores, on the logits
+    where the chosen output is squashed by a final softmax or sigmoid (``finals``).
+
+    ``taps`` are further layers to record into ``record`` (``edit`` may change what one
+    of them passes on, see :func:`nbvis._layers.tap`). Returns the scores and whether
+    they are logits.
+    """
+    import keras
+
+    from .._layers import tap
+
+    squashed: list[tuple[Any, Any]] = []
+    by_id = {id(f.layer): f for f in finals}
+
+    def keep_logits(layer: Any, args: tuple, kwargs: dict, out: Any) -> None:
+        final = by_id.get(id(layer))
+        if final is not None:
+            squashed.append((out, final.logits(args, kwargs)))
+
+    record = {} if record is None else record
+    with tap([*taps, *(f.layer for f in finals)], record, keep_logits, edit=edit):
+        outputs = model(x, training=False)
+    out = select_output(model, outputs, output)
+    logits = next((z for o, z in squashed if o is out), None)
+    z = keras.ops.cast(logits if logits is not None else out, "float32")
+    return keras.ops.reshape(z, (keras.ops.shape(z)[0], -1)), logits is not None
+
+
+def pick(z: Any, target: Any) -> tuple[Any, Any]:
+    """Each row's score of its target class (``-1``: its top class) and the classes chosen."""
+    import keras
+
+    ops = keras.ops
+    best = ops.cast(ops.argmax(z, axis=-1), "int32")
+    chosen = ops.where(target >= 0, target, best)
+    safe = ops.clip(chosen, 0, ops.shape(z)[1] - 1)
+    return ops.take_along_axis(z, ops.expand_dims(safe, -1), axis=1)[:, 0], chosen
