@@ -186,6 +186,9 @@ def class_scores(model: Any, x: Any, *, output: Any, finals: list[FinalActivatio
     out = select_output(model, outputs, output)
     logits = next((z for o, z in squashed if o is out), None)
     z = keras.ops.cast(logits if logits is not None else out, "float32")
+    classes = z.shape[1:]
+    if all(d is not None for d in classes):  # keep the number of classes known while tracing
+        return keras.ops.reshape(z, (-1, int(np.prod(classes)))), logits is not None
     return keras.ops.reshape(z, (keras.ops.shape(z)[0], -1)), logits is not None
 
 

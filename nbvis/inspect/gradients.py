@@ -121,8 +121,7 @@ class _InputGradients(Method):
 
     def _resolve(self, images: np.ndarray, target: Any) -> np.ndarray:
         """Each sample's class: the given one (checked), or its top class on the clean input."""
-        targets = targets_array(target, len(images))
-        _, chosen = self.scores(images, targets)
+        _, chosen = self.scores(images, target)
         return chosen.astype(np.int32)
 
     def _scored_on_grad(self) -> Literal["logits", "output"]:
@@ -257,7 +256,8 @@ class SmoothGrad:
     """SmoothGrad (Smilkov et al. 2017): any method's attributions averaged over noisy copies.
 
     Gaussian noise of standard deviation ``noise * (max - min)`` of each input is added
-    ``samples`` times (seeded: the same seed gives the same maps); the wrapped method's
+    ``samples`` times (seeded: the same seed gives the same maps, and every image of a
+    batch gets the same draws, scaled to its range); the wrapped method's
     attributions (before its channel reduction) are averaged, then reduced as it
     reduces them. All noisy copies go through the model in fixed-size batches.
 
@@ -270,8 +270,8 @@ class SmoothGrad:
     noise : float
         Noise level, as a fraction of each input's value range (the paper's 10-20 %).
     seed : int
-        Seeds the noise (``numpy.random.RandomState(seed).normal``: tf-keras-vis draws
-        the same numbers after ``np.random.seed(seed)``).
+        Seeds the noise (``numpy.random.RandomState(seed)``: for one image, tf-keras-vis
+        draws the same numbers after ``np.random.seed(seed)``).
 
     Examples
     --------
@@ -312,9 +312,10 @@ class SmoothGrad:
         targets = self.method.scores(images, target)[1].astype(np.int32)
         axes = tuple(range(1, images.ndim))
         sigma = self.noise * (images.max(axis=axes, keepdims=True) - images.min(axis=axes, keepdims=True))
-        draws = np.random.RandomState(self.seed).normal(0.0, np.broadcast_to(sigma, (self.samples, *sigma.shape)),
-                                                        (self.samples, *images.shape))
-        noisy = (images[None] + draws).astype(np.float32)
+        # one noise pattern per copy, scaled to each image's range: an image's maps do not
+        # depend on its batch mates or its place in the batch
+        draws = np.random.RandomState(self.seed).standard_normal((self.samples, *images.shape[1:]))
+        noisy = (images[None] + sigma[None] * draws[:, None]).astype(np.float32)
         # as many noisy copies per call as fill one of the method's batches
         per = max(1, int(getattr(self.method, "batch_size", 64)) // len(images))
         total: np.ndarray | None = None
