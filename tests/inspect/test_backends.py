@@ -41,7 +41,9 @@ COMPUTE = textwrap.dedent(
         out["ig"], out["ig_delta"] = ig.attributions, ig.delta
         out["smoothgrad"] = SmoothGrad(Saliency(model), samples=4, seed=3).attribute(x, target=t).maps
         out["subclassed"] = GradCAM(sub).attribute(x, target=t).maps
-        out["maximize"] = maximize_activation(model, "c2", [0, 5], steps=3, seed=2).images
+        # without the random transform: TensorFlow differentiates affine_transform approximately
+        # (its registered gradient applies the inverse transform), JAX and PyTorch exactly
+        out["maximize"] = maximize_activation(model, "c2", [0, 1], steps=3, seed=2, jitter=0, scales=(1.0,)).images
         return out
     """
 )
@@ -106,8 +108,7 @@ def test_every_method_gives_the_tensorflow_backends_maps_under_the_backend_witho
         if key == "ig_delta":  # a small difference of large sums: measured against the sums
             scale = float(np.abs(expected["ig"].reshape(4, -1).sum(axis=1)).max())
         error = float(np.abs(got[key] - want).max()) / scale
-        tolerance = 1e-3 if key == "maximize" else 1e-4  # its steps compound float32 rounding
-        assert error <= tolerance, (key, error)
+        assert error <= 1e-4, (key, error)
 
 
 def test_the_engine_imports_and_reports_its_device_without_tensorflow():
