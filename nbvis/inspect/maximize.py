@@ -132,6 +132,7 @@ class MaximizeActivation:
         scales: Sequence[float] = (0.95, 0.975, 1.0, 1.025, 1.05),
         progress: Callable[[int, int], None] | None = None,
         progress_every: int = 8,
+        batch_size: int | None = None,
     ) -> MaxActivationResult:
         """Optimise one input per filter.
 
@@ -153,6 +154,9 @@ class MaximizeActivation:
             Random rescaling factors per step.
         progress : callable, optional
             Called as ``progress(done_steps, steps)`` every ``progress_every`` steps and at the end.
+        batch_size : int, optional
+            A memory budget: optimise at most this many filters at once (default: all of
+            them in one batch). Each filter's image is the same either way.
         """
         import keras
 
@@ -171,9 +175,21 @@ class MaximizeActivation:
         if not low < high:
             msg = f"input_range: expected (low, high) with low < high, got {input_range!r}"
             raise ValueError(msg)
+        if batch_size is not None and (not isinstance(batch_size, int) or batch_size < 1):
+            msg = f"batch_size: expected a positive int or None, got {batch_size!r}"
+            raise ValueError(msg)
+        if batch_size is not None and batch_size < len(chosen):
+            parts = [self.attribute(chosen[i : i + batch_size], steps=steps, learning_rate=learning_rate,
+                                    input_range=input_range, seed=seed, jitter=jitter, scales=scales,
+                                    progress=progress, progress_every=progress_every)
+                     for i in range(0, len(chosen), batch_size)]
+            return MaxActivationResult(np.concatenate([p.images for p in parts]), chosen.astype(np.int64),
+                                       np.concatenate([p.activations for p in parts]), self.device)
         rng = np.random.default_rng(seed)
         span = high - low
-        start = low + span * (0.5 + 0.1 * rng.uniform(-1, 1, (len(chosen), *self.input_shape)))
+        # each filter's start from its own stream: its image does not depend on its batch mates
+        start = np.stack([low + span * (0.5 + 0.1 * np.random.default_rng([seed, int(c)]).uniform(-1, 1, self.input_shape))
+                          for c in chosen])
         tensor = keras.ops.convert_to_tensor
         x = tensor(start.astype(np.float32))
         f = tensor(chosen.astype(np.int32))

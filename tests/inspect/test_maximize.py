@@ -85,3 +85,14 @@ def test_forward_pass_stops_at_the_layer_inside_a_nested_model():
     acts = Activations(model, "base/c1").attribute(result.images)["base/c1"].mean(axis=(1, 2))
     np.testing.assert_allclose(result.activations, acts[[0, 1], [0, 2]], rtol=1e-5)  # of the images returned
     assert all("call" not in layer.__dict__ for layer in model.layers[0].layers)
+
+
+def test_a_memory_budget_splits_the_filters_and_gives_the_same_images():
+    model = models.functional()
+    opt = MaximizeActivation(model, "c2")
+    whole = opt.attribute(range(6), steps=5, seed=3)
+    budget = opt.attribute(range(6), steps=5, seed=3, batch_size=4)  # 4 + 2 filters
+    np.testing.assert_allclose(budget.images, whole.images, atol=1e-5)
+    np.testing.assert_allclose(budget.activations, whole.activations, rtol=1e-4, atol=1e-6)
+    with pytest.raises(ValueError, match=r"batch_size: expected a positive int or None, got 0"):
+        opt.attribute([0], steps=1, batch_size=0)
