@@ -4,7 +4,8 @@
   on the same model (its ``ReplaceToLinear`` logits recipe) where it has the method
   and the backend is TensorFlow. Raw maps (``expand_cam=False``, ``normalize_*=False``).
 * All-layer activations: ``Activations(model).attribute(x)`` (every layer, one pass,
-  copied to numpy) vs ``model.predict(x)`` and vs one compiled forward pass.
+  left on the device until read), and the same with every layer read into numpy, vs
+  ``model.predict(x)`` and vs one compiled forward pass.
 * Activation maximisation: 16 filters as one batch vs one filter at a time (same
   code, same steps), and the peak accelerator memory of the batch with and without a
   memory budget (``batch_size=4``).
@@ -166,8 +167,10 @@ def bench_activations(model: Any, size: int, repeats: int) -> list[tuple]:
         t_predict = median_s(lambda x=x: model.predict(x, verbose=0), repeats)
         t_forward = median_s(lambda x=x: keras.ops.convert_to_numpy(forward("f", keras.ops.convert_to_tensor(x))),
                              repeats)
+        t_read = median_s(lambda x=x: [a.nbytes for a in acts.attribute(x).values()], repeats)
         rows.append((f"all {n_layers} layers' activations, {label}", t_acts, "model.predict", t_predict, ""))
         rows.append(("", t_acts, "compiled forward (output only)", t_forward, ""))
+        rows.append(("  ... and every layer read into numpy", t_read, "model.predict", t_predict, ""))
     return rows
 
 
@@ -225,6 +228,7 @@ def main() -> None:
     parser.add_argument("--device", choices=["cpu", "gpu"], default=None,
                         help="hide the GPU (cpu) or require one (gpu); default: what the backend picks")
     parser.add_argument("--skip-mobilenet", action="store_true")
+    parser.add_argument("--only-mobilenet", action="store_true")
     args = parser.parse_args()
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
@@ -242,18 +246,18 @@ def main() -> None:
     on_gpu = device == "GPU:0"
     print(f"backend: {keras.backend.backend()}, device: {device}; median of {args.repeats} warm runs "
           f"(slow methods and max-activation: fewer)", flush=True)
-    small = shapes_cnn()
-    print_rows("small CNN, 64x64 (the inspector example's size)",
-               bench_methods(small, "conv4", 64, args.repeats, True)
-               + bench_activations(small, 64, args.repeats) + bench_maximize(small, "conv4", args.repeats, args.steps))
-    if args.skip_mobilenet:
-        return
-    mobilenet = keras.applications.MobileNetV2(weights=None, input_shape=(args.size, args.size, 3), classes=10)
-    print_rows(f"MobileNetV2, {args.size}x{args.size}, random weights",
-               bench_methods(mobilenet, "Conv_1", args.size, args.repeats, on_gpu)
-               + bench_activations(mobilenet, args.size, args.repeats)
-               + bench_maximize(mobilenet, "block_6_expand", args.repeats, args.steps))
-
+    models = []
+    if not args.only_mobilenet:
+        models.append(("small CNN, 64x64 (the inspector example's size)", shapes_cnn(), "conv4", "conv4", 64, True))
+    if not args.skip_mobilenet:
+        mobilenet = keras.applications.MobileNetV2(weights=None, input_shape=(args.size, args.size, 3), classes=10)
+        models.append((f"MobileNetV2, {args.size}x{args.size}, random weights", mobilenet, "Conv_1", "block_6_expand",
+                       args.size, on_gpu))
+    for title, model, cam_layer, max_layer, size, slow_batch32 in models:  # each part printed as it ends
+        print_rows(f"{title}: activations", bench_activations(model, size, args.repeats))
+        print_rows(f"{title}: max-activation", bench_maximize(model, max_layer, args.repeats, args.steps))
+        print_rows(f"{title}: attribution methods",
+                   bench_methods(model, cam_layer, size, args.repeats, slow_batch32))
 
 if __name__ == "__main__":
     main()

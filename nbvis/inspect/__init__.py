@@ -31,7 +31,7 @@ from typing import Any
 from .._colors import colormap
 from .._layers import LayerInfo, list_layers, resolve_layer
 from ._backend import device_name
-from .activations import Activations
+from .activations import Activations, LayerActivations
 from .cam import CAMResult, GradCAM, GradCAMPlusPlus, LayerCAM, ScoreCAM, colorize, normalize, overlay, upsample
 from .gradients import AttributionResult, IntegratedGradients, Saliency, SmoothGrad
 from .maximize import MaxActivationResult, MaximizeActivation, maximize_activation
@@ -59,6 +59,7 @@ __all__ = [
     "GradCAM",
     "GradCAMPlusPlus",
     "IntegratedGradients",
+    "LayerActivations",
     "LayerCAM",
     "LayerInfo",
     "MaxActivationResult",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import numpy as np
@@ -10,7 +11,42 @@ from .._layers import LayerInfo, list_layers, resolve_layer, tap
 from ._backend import backend
 from ._model import to_tensors
 
-__all__ = ["Activations"]
+__all__ = ["Activations", "LayerActivations"]
+
+
+class LayerActivations(Mapping[str, np.ndarray]):
+    """What :meth:`Activations.attribute` returns: layer path -> numpy array, batch first.
+
+    The arrays stay where the backend computed them (on the GPU, say) until one is read:
+    asking for one layer copies that layer only. ``tensor(path)`` gives the backend
+    tensor itself, with no copy.
+    """
+
+    def __init__(self, tensors: dict[str, Any], to_numpy: Any) -> None:
+        self._tensors = tensors
+        self._to_numpy = to_numpy
+        self._arrays: dict[str, np.ndarray] = {}
+
+    def __getitem__(self, key: str) -> np.ndarray:
+        array = self._arrays.get(key)
+        if array is None:
+            array = self._arrays[key] = self._to_numpy(self._tensors[key])
+        return array
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._tensors)
+
+    def __len__(self) -> int:
+        return len(self._tensors)
+
+    def tensor(self, key: str) -> Any:
+        """The backend tensor of one layer (no copy to the host)."""
+        return self._tensors[key]
+
+    def __repr__(self) -> str:
+        shapes = ", ".join(f"{k!r}: {tuple(v.shape)}" for k, v in list(self._tensors.items())[:4])
+        more = f", ... ({len(self)} layers)" if len(self) > 4 else ""
+        return f"LayerActivations({{{shapes}{more}}})"
 
 
 class Activations:
@@ -52,10 +88,10 @@ class Activations:
         """How many times the compiled forward pass was traced."""
         return self._fn.tracing_count
 
-    def attribute(self, x: Any) -> dict[str, np.ndarray]:
-        """Activations keyed by layer path, as numpy arrays with the batch first."""
-        outputs = self._fn("acts", to_tensors(x))
-        return {key: self._backend.numpy(value) for key, value in outputs.items()}
+    def attribute(self, x: Any) -> LayerActivations:
+        """Activations keyed by layer path, as numpy arrays with the batch first (each
+        copied from the device when first read)."""
+        return LayerActivations(dict(self._fn("acts", to_tensors(x))), self._backend.numpy)
 
     def _compute(self, _key: Any, x: Any) -> tuple[dict[str, Any], None]:
         import keras

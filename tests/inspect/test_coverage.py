@@ -118,3 +118,15 @@ def test_targets_may_be_tensors():
     result = cam.attribute(models.images(), target=[2, 1, 0, 2])
     np.testing.assert_array_equal(a, result.maps)
     np.testing.assert_array_equal(result.targets, [2, 1, 0, 2])
+
+
+def test_activations_stay_on_the_device_until_a_layer_is_read():
+    model = models.functional()
+    acts = Activations(model).attribute(models.images(2))
+    assert list(acts) == ["c1", "c2", "gap", "hidden", "probs"] and len(acts) == 5
+    assert acts._arrays == {}  # nothing copied yet
+    c2 = acts["c2"]
+    assert isinstance(c2, np.ndarray) and c2.shape == (2, 16, 16, 8)
+    assert set(acts._arrays) == {"c2"} and acts["c2"] is c2  # one layer copied, once
+    np.testing.assert_array_equal(np.asarray(acts.tensor("c2")), c2)
+    assert "LayerActivations({'c1': (2, 32, 32, 8)" in repr(acts)
