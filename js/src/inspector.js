@@ -1,6 +1,8 @@
 // The Inspector widget's view: layer list, image picker, feature-map grid, top-k,
-// Grad-CAM overlay and max-activation gallery. The kernel computes; this draws uint8
+// attribution overlay (a method selector: Grad-CAM, Score-CAM, SmoothGrad, ...) and max-activation gallery. The kernel computes; this draws uint8
 // pictures from binary buffers on canvases. Every label is set as text, never as HTML.
+
+import { hidePictures } from "./model.js";
 
 const CSS = `
 .nbvis-insp{font:12px/1.4 sans-serif;display:grid;grid-template-columns:minmax(320px,1fr) 300px;gap:10px;max-width:980px}
@@ -69,6 +71,10 @@ function render({ model, el: root }) {
   const preds = el("div", { className: "nbvis-preds" });
   const cmap = el("select", { className: "nbvis-cmap" },
     ...["jet", "viridis", "inferno"].map((name) => el("option", { value: name, textContent: name })));
+  const method = el("select", { className: "nbvis-method" },
+    ...(model.get("_methods") || []).map((name) => el("option", { value: name, textContent: name })));
+  const camProgress = el("progress", { max: 1, value: 0, className: "nbvis-cam-progress", style: "display:none" });
+  const camCaption = el("div", { className: "nbvis-cam-caption" });
   const maxButton = el("button", { textContent: "Max-activation: first 8 filters", className: "nbvis-maximize" });
   const progress = el("progress", { max: 1, value: 0 });
   const gallery = el("div", { className: "row nbvis-gallery" });
@@ -89,9 +95,11 @@ function render({ model, el: root }) {
   const right = el(
     "div",
     {},
+    el("div", { className: "row" }, el("span", { textContent: "Method " }), method, camProgress),
     camCanvas,
     heatCanvas,
-    el("div", { className: "row" }, el("span", { textContent: "CAM opacity " }), opacity, cmap),
+    camCaption,
+    el("div", { className: "row" }, el("span", { textContent: "Map opacity " }), opacity, cmap),
     el("div", { textContent: "Predictions (click one to explain it)" }),
     preds,
   );
@@ -204,7 +212,10 @@ function render({ model, el: root }) {
     ctx.globalAlpha = Number(opacity.value);
     ctx.drawImage(heatCanvas, 0, 0, camCanvas.width, camCanvas.height);
     ctx.globalAlpha = 1;
-    Object.assign(debug, { camTarget: c.target, camImage: c.image, hot: c.hot });
+    // user text (class names, layer paths) goes in as text, never as HTML
+    const where = c.layer === "input" ? "input gradients" : `layer ${c.layer}`;
+    camCaption.textContent = `${c.method ?? "Grad-CAM"} · ${where}`;
+    Object.assign(debug, { camTarget: c.target, camImage: c.image, hot: c.hot, camMethod: c.method });
     drawPreds();
   }
 
@@ -250,6 +261,10 @@ function render({ model, el: root }) {
       status.textContent = `${s.state === "computing" ? `computing ${s.message}… · ` : ""}device ${s.device} · ${ms}`;
     }
     debug.status = s.state;
+    const busy = s.state === "computing" && typeof s.progress === "number";
+    camProgress.style.display = busy ? "" : "none";
+    camProgress.value = busy ? s.progress : 0;
+    if (busy) debug.progressSeen = Math.max(debug.progressSeen ?? 0, s.progress);
   }
 
   layerSelect.addEventListener("change", () => { request("page", 0); request("layer", layerSelect.value); });
@@ -259,6 +274,8 @@ function render({ model, el: root }) {
   opacity.addEventListener("input", drawCam);
   cmap.value = model.get("cmap");
   cmap.addEventListener("change", () => request("cmap", cmap.value));
+  method.value = model.get("method");
+  method.addEventListener("change", () => request("method", method.value));
   maxButton.addEventListener("click", () => model.send({ type: "maximize", count: 8 }));
 
   const handlers = {
@@ -269,6 +286,7 @@ function render({ model, el: root }) {
     "change:_status": drawStatus,
     "change:image": drawThumbs,
     "change:layer": drawLayers,
+    "change:method": () => { method.value = model.get("method"); },
   };
   for (const [event, fn] of Object.entries(handlers)) model.on(event, fn);
   drawLayers();
@@ -277,6 +295,7 @@ function render({ model, el: root }) {
   drawCam();
   drawGallery();
   drawStatus();
+  hidePictures(model.get("_uid"));
   return () => {
     clearTimeout(busyTimer);
     for (const [event, fn] of Object.entries(handlers)) model.off(event, fn);

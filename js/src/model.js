@@ -69,7 +69,7 @@ export function hidePictures(uid) {
     const style = document.createElement("style");
     style.id = PICTURE_STYLE;
     style.textContent =
-      ".jp-OutputArea-child:has(.nbvis-chart) + .jp-OutputArea-child:has(.nbvis-static) { display: none; }";
+      ".jp-OutputArea-child:has(.nbvis-chart, .nbvis-insp) + .jp-OutputArea-child:has(.nbvis-static) { display: none; }";
     document.head.append(style);
   }
   const hide = () => {

@@ -1,14 +1,18 @@
-"""The Inspector widget: a layer browser with feature maps, predictions and CAM overlays.
+"""The Inspector widget: a layer browser with feature maps, predictions and attribution overlays.
 
 All computing happens here (with the engine in this package); the browser receives
-uint8 pictures in binary buffers and draws them on canvases.
+uint8 pictures in binary buffers and draws them on canvases. Its output also carries a
+picture of the current view (the overlay, the predictions and the feature maps), which
+is what a notebook reopened without widget state, or exported to HTML, shows.
 """
 
 from __future__ import annotations
 
+import html
 import time
 import traceback
-from collections.abc import Sequence
+import uuid
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import anywidget
@@ -17,12 +21,28 @@ import traitlets as t
 
 from .._inputs import to_uint8
 from .._layers import list_layers, resolve_layer
+from .._png import png_data_url
+from ..export import picture_data
 from ..widgets import Module
 from .activations import Activations
-from .cam import GradCAM, colorize, normalize, upsample
+from .cam import GradCAM, GradCAMPlusPlus, LayerCAM, ScoreCAM, colorize, normalize, upsample
+from .gradients import IntegratedGradients, Saliency, SmoothGrad
 from .maximize import MaximizeActivation
 
-__all__ = ["Inspector", "inspect"]
+__all__ = ["METHODS", "Inspector", "inspect"]
+
+#: The attribution methods the inspector offers, by the name its selector shows.
+METHODS: dict[str, Callable[[Any], Any]] = {
+    "Grad-CAM": lambda model: GradCAM(model),
+    "Grad-CAM++": lambda model: GradCAMPlusPlus(model),
+    "Layer-CAM": lambda model: LayerCAM(model),
+    "Score-CAM": lambda model: ScoreCAM(model, batch_size=64),
+    "Saliency": lambda model: Saliency(model),
+    "SmoothGrad": lambda model: SmoothGrad(Saliency(model), samples=32, noise=0.15, seed=0),
+    "Integrated Gradients": lambda model: IntegratedGradients(model, steps=64, batch_size=64),
+}
+#: Methods that take many forward passes: they report progress while they work.
+SLOW = frozenset({"Score-CAM", "SmoothGrad", "Integrated Gradients"})
 
 _THUMB = 64
 _MAX_TILES = 64  # feature maps per page
@@ -61,6 +81,7 @@ class Inspector(anywidget.AnyWidget):
     per_tile = t.Bool(False).tag(sync=True)
     page = t.Int(0).tag(sync=True)
     cmap = t.Enum(["jet", "viridis", "inferno"], "jet").tag(sync=True)
+    method = t.Enum(list(METHODS), "Grad-CAM").tag(sync=True)
 
     _layers: t.List[Any] = t.List().tag(sync=True)
     _labels: t.List[Any] = t.List().tag(sync=True)  # true class name per image (text), or empty
@@ -70,6 +91,8 @@ class Inspector(anywidget.AnyWidget):
     _cam = t.Dict().tag(sync=True)
     _gallery = t.Dict().tag(sync=True)
     _status = t.Dict().tag(sync=True)
+    _methods = t.List(list(METHODS)).tag(sync=True)
+    _uid = t.Unicode().tag(sync=True)
 
     def __init__(self, model: Any, images: Any, *, class_names: Sequence[str] | None = None,
                  labels: Sequence[int] | None = None, layers: Sequence[Any] | None = None, top_k: int = 3) -> None:
@@ -91,8 +114,12 @@ class Inspector(anywidget.AnyWidget):
         self._infos = [i for i in infos if not i.is_model]
         thumbs = np.stack([_resize_nearest(img, _THUMB) for img in _as_uint8_images(self.images)])
         self._acts: dict[str, Activations] = {}
-        self._cams: dict[str, GradCAM] = {}
-        self._cam_engine = GradCAM(model)
+        self._engines: dict[str, Any] = {"Grad-CAM": GradCAM(model)}
+        self._cam_engine = self._engines["Grad-CAM"]
+        # (image, class asked for, method) -> (map in [0, 1] at the image's size, class, layer)
+        self._maps: dict[tuple[int, int, str], tuple[np.ndarray, int, str]] = {}
+        self._picture_id = uuid.uuid4().hex
+        self._shown = False
         self._probs: np.ndarray | None = None
         names = [self._name(v) for v in self.labels] if self.labels is not None else []
         if self.labels is not None and len(self.labels) != len(self.images):
@@ -103,12 +130,13 @@ class Inspector(anywidget.AnyWidget):
             _layers=[{"path": i.path, "kind": i.kind, "shape": list(i.output_shape or [])} for i in self._infos],
             _thumbs={"n": len(thumbs), "h": thumbs.shape[1], "w": thumbs.shape[2], "data": memoryview(np.ascontiguousarray(thumbs).data)},
             _status={"state": "idle", "device": self._cam_engine.device, "message": "", "ms": {}},
+            _uid=uuid.uuid4().hex,
         )
         self.on_msg(self._on_request)
         spatial = [i for i in self._infos if i.output_shape and len(i.output_shape) == 4]
         self.layer = (spatial or self._infos)[0].path
         self.observe(self._update_grid, names=["layer", "image", "per_tile", "page"])
-        self.observe(self._update_cam, names=["image", "target", "cmap"])
+        self.observe(self._update_cam, names=["image", "target", "cmap", "method"])
         self._update_all()
 
     # -- computing -------------------------------------------------------------------
@@ -124,7 +152,7 @@ class Inspector(anywidget.AnyWidget):
             return None
         ms = dict(self._status.get("ms", {}))
         ms[what] = round((time.perf_counter() - start) * 1e3, 1)
-        self._status = {**self._status, "state": "idle", "message": "", "ms": ms}
+        self._status = {**self._status, "state": "idle", "message": "", "ms": ms, "progress": None}
         return out
 
     def _update_all(self) -> None:
@@ -168,6 +196,7 @@ class Inspector(anywidget.AnyWidget):
         grid = self._timed("feature maps", work)
         if grid is not None:
             self._grid = grid
+            self._refresh_picture()
 
     def _update_predictions(self) -> None:
         def work() -> np.ndarray:
@@ -190,23 +219,114 @@ class Inspector(anywidget.AnyWidget):
     def _name(self, c: int) -> str:
         return str(self.class_names[c]) if self.class_names and 0 <= c < len(self.class_names) else f"Class {c}"
 
+    def attribution(self, image: int, target: int, method: str) -> tuple[np.ndarray, int, str]:
+        """One image's map by ``method`` for class ``target`` (``-1``: the top class), in
+        [0, 1] at the image's size, as the widget shows it; the class explained; and the
+        layer it comes from (``"input"`` for the input-space methods). Cached."""
+        key = (image, target, method)
+        cached = self._maps.get(key)
+        if cached is not None:
+            return cached
+        engine = self._engines.get(method)
+        if engine is None:
+            engine = self._engines[method] = METHODS[method](self.model)
+        img = self.images[image : image + 1]
+        kwargs: dict[str, Any] = {}
+        if method in SLOW:
+            kwargs["progress"] = self._progress(method)
+        result = engine.attribute(img, target=None if target < 0 else [target], **kwargs)
+        maps = np.abs(result.maps)  # where it points: signed maps (Integrated Gradients) by magnitude
+        if maps.shape[1:] != img.shape[1:3]:
+            maps = upsample(maps, img.shape[1:3])
+        layer = result.layer.path if hasattr(result, "layer") else "input"
+        out = self._maps[key] = (normalize(maps)[0], int(result.targets[0]), layer)
+        return out
+
+    def _progress(self, what: str) -> Callable[[int, int], None]:
+        last = [0.0]
+
+        def report(done: int, total: int) -> None:
+            now = time.perf_counter()
+            if done == total or now - last[0] > 0.1:  # at most ten updates a second
+                last[0] = now
+                self._status = {**self._status, "progress": done / max(total, 1), "message": what}
+
+        return report
+
     def _update_cam(self, _change: Any = None) -> None:
         self._publish_predictions()
 
         def work() -> dict[str, Any]:
-            img = self.images[self.image : self.image + 1]
-            target = None if self.target < 0 else [self.target]
-            result = self._cam_engine.attribute(img, target=target)
-            heat = normalize(upsample(result.maps, img.shape[1:3]))[0]
+            heat, target, layer = self.attribution(self.image, self.target, self.method)
             hot = np.unravel_index(int(np.argmax(heat)), heat.shape)
             rgb = colorize(heat, self.cmap)
-            return {"image": self.image, "target": int(result.targets[0]),
-                    "layer": result.layer.path, "h": heat.shape[0], "w": heat.shape[1],
+            return {"image": self.image, "target": target, "method": self.method,
+                    "layer": layer, "h": heat.shape[0], "w": heat.shape[1],
                     "hot": [int(hot[0]), int(hot[1])], "data": memoryview(np.ascontiguousarray(rgb).data)}
 
-        cam = self._timed("Grad-CAM", work)
+        cam = self._timed(self.method, work)
         if cam is not None:
             self._cam = cam
+            self._refresh_picture()
+
+    # -- the picture -------------------------------------------------------------------
+
+    def picture_html(self) -> str:
+        """The current view as HTML (PNG images, every name escaped): what shows where no
+        live view can be drawn."""
+        parts = []
+        cam = self._cam
+        if cam.get("data") is not None:
+            img = _as_uint8_images(self.images[cam["image"] : cam["image"] + 1])[0].astype(np.float32)
+            heat = np.frombuffer(cam["data"], np.uint8).reshape(cam["h"], cam["w"], 3).astype(np.float32)
+            blend = np.round(0.5 * img + 0.5 * heat).astype(np.uint8)
+            big = _resize_nearest(blend, 192)
+            where = "the input" if cam["layer"] == "input" else f"layer {cam['layer']}"
+            caption = f"{cam['method']} of {self._name(cam['target'])} ({where}), image {cam['image']}"
+            parts.append(f'<div><img src="{png_data_url(big)}" style="image-rendering:pixelated"/>'
+                         f"<br/>{html.escape(caption)}</div>")
+        if self._preds:
+            rows = "".join(f"<li>{html.escape(p['name'])}: {100 * p['prob']:.1f}%</li>" for p in self._preds)
+            parts.append(f"<div><b>Predictions</b><ol>{rows}</ol></div>")
+        grid = self._grid
+        if grid.get("kind") == "conv" and grid.get("n"):
+            tiles = np.frombuffer(grid["data"], np.uint8).reshape(grid["n"], grid["tile_h"], grid["tile_w"])
+            cols = min(8, len(tiles))
+            rows_n = -(-len(tiles) // cols)
+            atlas = np.full((rows_n * (grid["tile_h"] + 2), cols * (grid["tile_w"] + 2)), 255, np.uint8)
+            for i, tile in enumerate(tiles):
+                r, c = divmod(i, cols)
+                atlas[r * (grid["tile_h"] + 2) : r * (grid["tile_h"] + 2) + grid["tile_h"],
+                      c * (grid["tile_w"] + 2) : c * (grid["tile_w"] + 2) + grid["tile_w"]] = tile
+            title = f"Feature maps of {grid['layer']} (channels {grid['first']}-{grid['first'] + grid['n'] - 1})"
+            parts.append(f"<div><b>{html.escape(title)}</b><br/><img src=\"{png_data_url(atlas)}\"/></div>")
+        body = "".join(parts)
+        return f'<div style="display:flex;gap:16px;flex-wrap:wrap;align-items:flex-start">{body}</div>'
+
+    def _picture_output(self) -> dict[str, Any]:
+        return picture_data(repr(self), self.picture_html(), uid=self._uid)
+
+    def __repr__(self) -> str:
+        return f"<nbvis inspector: {len(self.images)} images, {len(self._infos)} layers>"
+
+    def _ipython_display_(self) -> None:
+        from ..widgets._display import display_live_and_picture
+
+        display_live_and_picture(self, self._picture_output(), self._picture_id)
+        self._shown = True
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        bundle: Any = super()._repr_mimebundle_(**kwargs)
+        data = bundle[0] if isinstance(bundle, tuple) else bundle
+        data.update({k: v for k, v in self._picture_output().items() if k == "text/html"})
+        return bundle
+
+    def _refresh_picture(self) -> None:
+        if not self._shown:
+            return
+        from IPython.display import update_display
+
+        update_display(self._picture_output(), raw=True, display_id=self._picture_id)
 
     def _on_request(self, _widget: Any, content: Any, _buffers: Any) -> None:
         if isinstance(content, dict) and content.get("type") == "maximize":

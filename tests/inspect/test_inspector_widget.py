@@ -101,3 +101,58 @@ def test_nbvis_inspect_is_callable_and_shows_true_labels_and_colour_maps(comms):
     assert bytes(w._cam["data"]) != jet and w._cam["image"] == 0
     with pytest.raises(ValueError, match="labels: got 2 labels for 3 images"):
         nbvis.inspect(models.functional(), models.images(3), labels=[0, 1])
+
+
+def test_every_method_can_be_chosen_and_its_map_is_the_engines(comms):
+    from nbvis.inspect import normalize, upsample
+    from nbvis.inspect.widget import METHODS, SLOW
+
+    model = models.functional()
+    x = models.images(3)
+    w = inspect(model, x)
+    w.image, w.target = 2, 1
+    for name in METHODS:
+        statuses = []
+        w.observe(lambda change, statuses=statuses: statuses.append(change["new"]), names="_status")
+        w.method = name
+        w.unobserve_all("_status")
+        assert w._status["state"] == "idle", w._status
+        assert w._cam["method"] == name and w._cam["target"] == 1 and w._cam["image"] == 2
+        result = METHODS[name](model).attribute(x[2:3], target=[1])
+        expected = normalize(upsample(np.abs(result.maps), (32, 32)) if result.maps.shape[1] != 32 else np.abs(result.maps))
+        np.testing.assert_allclose(w.attribution(2, 1, name)[0], expected[0], atol=1e-5)
+        assert w._cam["layer"] == ("input" if name in ("Saliency", "SmoothGrad", "Integrated Gradients") else "c2")
+        progress = [s.get("progress") for s in statuses if s.get("state") == "computing" and s.get("progress") is not None]
+        if name in SLOW:
+            assert progress and progress[-1] == 1.0, (name, progress)  # a progress bar for the slow ones
+        else:
+            assert progress == [], name
+
+
+def test_maps_are_cached_per_image_class_and_method(comms):
+    w = inspect(models.functional(), models.images(2))
+    w.method = "Score-CAM"
+    first = w._status["ms"]["Score-CAM"]
+    cached = w.attribution(w.image, w.target, "Score-CAM")
+    w.method = "Grad-CAM"
+    w.method = "Score-CAM"  # back: served from the cache
+    assert w.attribution(w.image, w.target, "Score-CAM") is cached
+    assert w._status["ms"]["Score-CAM"] < first
+    w.image = 1
+    assert w.attribution(1, -1, "Score-CAM") is not cached and len(w._maps) == 3  # 2 for image 0, 1 for image 1
+
+
+def test_the_inspector_leaves_a_picture_of_its_view_with_names_as_text(comms):
+    import base64
+    import re
+
+    w = inspect(models.functional(), models.images(2), class_names=["<b>zero</b>", "one", "two"])
+    w.method, w.target = "Layer-CAM", 0
+    picture = w.picture_html()
+    assert "Layer-CAM of &lt;b&gt;zero&lt;/b&gt; (layer c2), image 0" in picture and "<b>zero</b>" not in picture
+    images = re.findall(r'src="data:image/png;base64,([^"]+)"', picture)
+    assert len(images) == 2  # the overlay and the feature maps
+    assert all(base64.b64decode(i).startswith(b"\x89PNG") for i in images)
+    bundle = w._repr_mimebundle_()
+    data = bundle[0] if isinstance(bundle, tuple) else bundle
+    assert "application/vnd.jupyter.widget-view+json" in data and "nbvis-static" in data["text/html"]
