@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
+
 SETUP = """
 import os
 os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
@@ -187,3 +189,69 @@ def test_paging_dense_layers_errors_and_a_busy_kernel_are_visible_states(lab):
     lab.page.wait_for_selector(".nbvis-status.busy", timeout=5_000)
     assert "busy or not running" in lab.page.locator(".nbvis-status").inner_text()
     lab.screenshot("inspector_states")
+
+
+HEAT_LEVELS = """(lut) => {
+  const c = document.querySelector('canvas.nbvis-heat'), px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  const out = [];
+  for (let p = 0; p < c.width * c.height; p++) {
+    let idx = 0, dist = Infinity;
+    for (let j = 0; j < 256; j++) {
+      const dr = px[4 * p] - lut[j][0], dg = px[4 * p + 1] - lut[j][1], db = px[4 * p + 2] - lut[j][2];
+      const e = dr * dr + dg * dg + db * db; if (e < dist) { dist = e; idx = j; }
+    }
+    out.push(idx);
+  }
+  return out;
+}"""
+
+ENGINE_LEVELS = """
+from nbvis.inspect.widget import METHODS
+r = METHODS[{method!r}](model).attribute(test.images[{image}:{image} + 1], target=[{target}])
+m = np.abs(r.maps)
+m = upsample(m, (64, 64)) if m.shape[1] != 64 else m
+print(json.dumps(np.round(normalize(m)[0] * 255).astype(int).ravel().tolist()))
+"""
+
+
+def test_switching_methods_draws_each_engines_map_and_leaves_a_picture(lab):
+    lab.server.write_notebook("methods.ipynb", [SETUP, SHOW])
+    lab.open("methods.ipynb")
+    lab.run_all()
+    lab.page.wait_for_function(
+        "() => document.querySelector('.nbvis-insp')?.parentElement.__nbvis_inspector?.camMethod === 'Grad-CAM'",
+        timeout=60_000)
+    lut = json.loads(lab.execute("import json; print(json.dumps(colormap('jet').tolist()))"))
+    lab.page.locator(".nbvis-thumbs canvas").nth(2).click()
+    lab.page.wait_for_function(
+        "() => document.querySelector('.nbvis-insp').parentElement.__nbvis_inspector.camImage === 2")
+    for method in ("Score-CAM", "Layer-CAM", "SmoothGrad", "Integrated Gradients", "Saliency"):
+        lab.page.select_option("select.nbvis-method", method)
+        lab.page.wait_for_function(
+            "(m) => document.querySelector('.nbvis-insp').parentElement.__nbvis_inspector.camMethod === m",
+            arg=method, timeout=120_000)
+        target = debug(lab)["camTarget"]
+        drawn = np.array(lab.page.evaluate(HEAT_LEVELS, lut))
+        printed = lab.execute(ENGINE_LEVELS.format(method=method, image=2, target=target))
+        engine = np.array(json.loads(printed.strip().splitlines()[-1]))  # after TensorFlow's notes, if any
+        assert drawn.shape == engine.shape == (64 * 64,)
+        assert np.abs(drawn - engine).max() <= 1, method  # the drawn map is the engine's, level for level
+        caption = lab.page.locator(".nbvis-cam-caption").inner_text()
+        assert caption.startswith(method) and ("input" in caption) == (method in (
+            "SmoothGrad", "Integrated Gradients", "Saliency")), caption
+    # the slow methods showed a progress bar while they worked
+    assert debug(lab)["progressSeen"] == 1
+
+    # the notebook keeps a picture of the view: a later cell's change refreshes it
+    lab.add_cell_and_run("w.method = 'Layer-CAM'")
+    lab.page.wait_for_function(
+        "() => document.querySelector('.nbvis-insp').parentElement.__nbvis_inspector.camMethod === 'Layer-CAM'")
+    assert lab.page.locator(".nbvis-static").evaluate_all("els => els.every(e => e.offsetParent === null)")
+    lab.save()
+    saved = json.loads((lab.server.root / "methods.ipynb").read_text())
+    pictures = [o["data"]["text/html"] for cell in saved["cells"] for o in cell.get("outputs", [])
+                if "nbvis-static" in "".join(o.get("data", {}).get("text/html", ""))]
+    assert len(pictures) == 1
+    picture = "".join(pictures[0])
+    assert "Layer-CAM of" in picture and "image 2" in picture and picture.count("data:image/png;base64,") == 2
+    lab.screenshot("inspector_methods")
