@@ -3,7 +3,7 @@
     python bench/inspect_backends.py save bench/out/inspect_reference.npz     # TensorFlow, here
     KERAS_BACKEND=jax python bench/inspect_backends.py check bench/out/inspect_reference.npz
 
-``save`` runs the methods of ``tests/inspect/test_backends.py`` (the same code) on fixed
+``save`` runs the methods of ``tests/inspect/test_inspect_backends.py`` (the same code) on fixed
 weights and inputs and stores weights, inputs and results; ``check`` loads them, runs the
 same methods on the backend and device at hand (a GPU machine without TensorFlow, say)
 and prints each result's largest difference, relative to the result's largest value.
@@ -27,7 +27,7 @@ def main() -> None:
     import keras
     import models
     import numpy as np
-    from test_backends import COMPUTE
+    from test_inspect_backends import COMPUTE
 
     import nbvis.inspect as inspect
 

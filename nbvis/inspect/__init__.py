@@ -64,6 +64,9 @@ __all__ = [
     "LayerInfo",
     "MaxActivationResult",
     "MaximizeActivation",
+    "Saliency",
+    "ScoreCAM",
+    "SmoothGrad",
     "colorize",
     "colormap",
     "device_name",
@@ -73,9 +76,6 @@ __all__ = [
     "normalize",
     "overlay",
     "resolve_layer",
-    "Saliency",
-    "ScoreCAM",
-    "SmoothGrad",
     "upsample",
 ]
 

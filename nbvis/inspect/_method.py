@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -56,7 +56,7 @@ class Method:
         check_targets(targets, z.shape[-1])
         return z, self._backend.numpy(chosen)
 
-    def _scored_on(self) -> str:
+    def _scored_on(self) -> Literal["logits", "output"]:
         return "logits" if self._forward.facts.get("scores", bool(self._final)) else "output"
 
     @staticmethod

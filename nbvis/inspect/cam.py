@@ -189,7 +189,7 @@ class GradCAM(_LayerMethod):
         key = (layer.path, k)
         cams, scores, chosen = self._fn(key, inputs, zero, self._int32(targets))
         check_targets(targets, int(scores.shape[-1]))
-        scored = "logits" if self._fn.facts[key] else "output"
+        scored: Literal["logits", "output"] = "logits" if self._fn.facts[key] else "output"
         return CAMResult(self._backend.numpy(cams), self._backend.numpy(chosen), layer, scored, self.device)
 
     # -- compiled part -------------------------------------------------------------
@@ -349,7 +349,7 @@ class ScoreCAM(_LayerMethod):
             if progress is not None:
                 progress(rows.stop, total)
         cams = np.maximum(np.einsum("nhwc,nc->nhw", a, weights.reshape(n, channels)), 0.0).astype(np.float32)
-        scored = "logits" if self._features.facts[key] else "output"
+        scored: Literal["logits", "output"] = "logits" if self._features.facts[key] else "output"
         return CAMResult(cams, chosen_np, layer, scored, self.device)
 
     def _compute_features(self, key: tuple[str, int], x: Any, target: Any) -> tuple[Any, bool]:

@@ -71,7 +71,7 @@ class _InputGradients(Method):
     def tracing_count(self) -> int:
         return self._grad.tracing_count + self._forward.tracing_count
 
-    def _compute_grad(self, _key: Any, x: Any, target: Any) -> tuple[Any, bool]:
+    def _compute_grad(self, _key: Any, x: Any, target: Any) -> tuple[Any, tuple[Any, ...]]:
         import keras
 
         facts: list[Any] = [False, 0]  # scored on logits, number of classes (known when traced)
@@ -150,7 +150,7 @@ class Saliency(_InputGradients):
     >>> result.maps.shape, result.attributions.shape      # (N, H, W), (N, H, W, C)
     """
 
-    def __init__(self, model: Any, *, abs: bool = True, output: int | str | None = None,  # noqa: A002
+    def __init__(self, model: Any, *, abs: bool = True, output: int | str | None = None,
                  logits: bool = True, batch_size: int = 64) -> None:
         super().__init__(model, output=output, logits=logits, batch_size=batch_size)
         self.abs = bool(abs)
@@ -327,7 +327,8 @@ class SmoothGrad:
             total = summed if total is None else total + summed
             if progress is not None:
                 progress(start + len(group), self.samples)
-        mean = (total / self.samples).astype(np.float32)  # type: ignore[operator]
+        assert total is not None  # samples >= 1: at least one group ran
+        mean = (total / self.samples).astype(np.float32)
         changes: dict[str, Any] = {"maps": np.asarray(self.method._reduce(mean), np.float32), "targets": targets}
         if isinstance(result, AttributionResult):
             changes.update(attributions=mean, delta=None)

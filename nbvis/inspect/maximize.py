@@ -236,7 +236,6 @@ class MaximizeActivation:
         import keras
 
         ops = keras.ops
-        layer = self.layer.layer
 
         def objective(images: Any) -> tuple[Any, Any]:
             moved = ops.image.affine_transform(images, transform, interpolation="bilinear", fill_mode="reflect")

@@ -1,8 +1,6 @@
 """The inspection engine under Keras 3's JAX and PyTorch backends, each in a fresh interpreter
 where TensorFlow cannot be imported, checked against the TensorFlow backend on the same weights."""
 
-import json
-import sys
 import textwrap
 from pathlib import Path
 
