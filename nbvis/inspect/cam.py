@@ -104,6 +104,18 @@ class _LayerMethod(Method):
             self._default_layer = default_cam_layer(self.model, to_tensors(x))
         return self._default_layer
 
+    def attribute(self, x: Any, target: Any = None) -> CAMResult:
+        raise NotImplementedError  # each method's own
+
+    # SmoothGrad's protocol: the raw attribution, and how it becomes maps (a CAM is its map)
+    def _raw(self, x: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, CAMResult]:
+        result = self.attribute(x, target)
+        return result.maps, result
+
+    @staticmethod
+    def _reduce(raw: np.ndarray) -> np.ndarray:
+        return raw
+
     def _feature_call(self, info: LayerInfo, inputs: Any) -> tuple[int, tuple[int, ...], Any]:
         """Which call of the layer to explain (``call_index`` made absolute), its output
         shape for one sample and its dtype."""
@@ -232,14 +244,6 @@ class GradCAM(_LayerMethod):
 
         return keras.ops.mean(g, axis=(1, 2), keepdims=True)  # per sample: batch invariant
 
-    # SmoothGrad's protocol: the raw attribution and how it becomes maps
-    def _raw(self, x: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, CAMResult]:
-        result = self.attribute(x, target)
-        return result.maps, result
-
-    @staticmethod
-    def _reduce(raw: np.ndarray) -> np.ndarray:
-        return raw
 
 
 class GradCAMPlusPlus(GradCAM):
@@ -376,13 +380,6 @@ class ScoreCAM(_LayerMethod):
         probs = ops.softmax(z, axis=-1)
         return ops.take_along_axis(probs, ops.expand_dims(target, -1), axis=1)[:, 0], on_logits
 
-    def _raw(self, x: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, CAMResult]:
-        result = self.attribute(x, target)
-        return result.maps, result
-
-    @staticmethod
-    def _reduce(raw: np.ndarray) -> np.ndarray:
-        return raw
 
 
 # -- turning maps into pictures ---------------------------------------------------------
