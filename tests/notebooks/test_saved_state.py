@@ -85,3 +85,24 @@ def test_after_fit_the_output_carries_pictures_of_the_final_curves_for_exports_w
     nb.metadata.pop("widgets")  # as saved by a front end that cannot save widget state
     body, _ = HTMLExporter().from_notebook_node(nb)
     assert body.count("data:image/png;base64,") >= 4 and "nbvis-static" in body
+
+
+def test_an_exported_inspector_shows_a_picture_of_its_view():
+    from nbconvert import HTMLExporter
+
+    nb = execute(
+        [
+            "import os\nos.environ['TF_CPP_MIN_LOG_LEVEL'] = '3'\nimport numpy as np, keras, nbvis\n"
+            "m = keras.Sequential([keras.Input((16, 16, 3)), keras.layers.Conv2D(4, 3, activation='relu', name='c'),\n"
+            "    keras.layers.GlobalAveragePooling2D(), keras.layers.Dense(2, activation='softmax')])\n"
+            "x = np.random.default_rng(0).random((2, 16, 16, 3)).astype('float32')",
+            "w = nbvis.inspect.inspect(m, x, class_names=['<i>cat</i>', 'dog'])\nw",
+            "w.method = 'Saliency'",  # a later cell changes the view: the picture follows
+        ]
+    )
+    html, _ = HTMLExporter().from_notebook_node(nb)
+    assert html.count('class="nbvis-static"') == 1
+    picture = html[html.index('class="nbvis-static"'):]
+    assert "Saliency of" in picture and "(the input), image 0" in picture
+    assert picture.count("data:image/png;base64,") >= 2  # the overlay and the feature maps
+    assert "<i>cat</i>" not in html  # class names are text
