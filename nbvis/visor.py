@@ -2,16 +2,22 @@
 
 tfjs-vis has one visor per page, a panel fixed to the window's edge. In a notebook a
 visor is an ordinary widget in a cell's output: make as many as you like (there is no
-module-level singleton), display one, and fill its surfaces from any later cell.
+module-level singleton), display one, and fill its surfaces from any later cell. Like a
+chart, its output also carries a picture (every surface's charts, titled by tab and
+surface), brought up to date at the end of a cell that changed a surface: what a
+notebook reopened without widget state, or exported to HTML, shows.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import ipywidgets
 
 from ._validate import describe
+from .widgets._live import LiveWidget
+from .widgets.boxes import PictureBox
 
 __all__ = ["Surface", "Visor"]
 
@@ -52,9 +58,11 @@ class Surface(ipywidgets.VBox):
         Holds what was shown on the surface, one under the other.
     """
 
-    def __init__(self, name: str, tab: str, *, width: str | None = None, height: str | None = None) -> None:
+    def __init__(self, name: str, tab: str, *, width: str | None = None, height: str | None = None,
+                 on_change: Callable[[], None] | None = None) -> None:
         self.name = name
         self.tab = tab
+        self._on_change = on_change
         self.label = ipywidgets.Label(name, style={"font_weight": "bold"},
                                       layout=ipywidgets.Layout(align_self="center"))
         # a column: charts that fill their container's width get the card's width
@@ -75,20 +83,37 @@ class Surface(ipywidgets.VBox):
         >>> vis.surface("Loss", tab="Training").show(nbvis.linechart(losses))
         """
         self.draw_area.children = tuple(_as_widget(i) for i in items)
+        self._changed()
+
+    def _changed(self) -> None:
+        if self._on_change is not None:
+            self._on_change()
+
+    def charts(self) -> list[LiveWidget]:
+        """The nbvis charts on the surface, those inside views included (for its picture)."""
+        found: list[LiveWidget] = []
+        for item in self.draw_area.children:
+            if isinstance(item, LiveWidget):
+                found.append(item)
+            else:
+                found.extend(c for c in getattr(item, "charts", []) if isinstance(c, LiveWidget))
+        return found
 
     def add(self, *items: Any) -> None:
         """Show more beside what the surface already shows."""
         self.draw_area.children = (*self.draw_area.children, *(_as_widget(i) for i in items))
+        self._changed()
 
     def clear(self) -> None:
         """Show nothing (the charts themselves are left alone)."""
         self.draw_area.children = ()
+        self._changed()
 
     def __repr__(self) -> str:
         return f"<nbvis Surface {self.name!r} on tab {self.tab!r}: {len(self.draw_area.children)} item(s)>"
 
 
-class Visor(ipywidgets.VBox):
+class Visor(PictureBox):
     """Tabs of named surfaces, with tfjs-vis's semantics, as a notebook widget.
 
     ``surface(name, tab)`` creates or fetches the surface keyed by name *and* tab; a
@@ -144,7 +169,7 @@ class Visor(ipywidgets.VBox):
         key = (tab, name)
         if key in self._surfaces:
             return self._surfaces[key]
-        created = Surface(name, tab, width=width, height=height)
+        created = Surface(name, tab, width=width, height=height, on_change=self.refresh_picture_at_cell_end)
         self._surfaces[key] = created
         box = self._tab_boxes.get(tab)
         if box is None:
@@ -200,3 +225,8 @@ class Visor(ipywidgets.VBox):
 
     def __repr__(self) -> str:
         return f"<nbvis Visor: tabs {self.tabs}, {len(self._surfaces)} surface(s)>"
+
+    def picture_sections(self) -> list[tuple[str, list[LiveWidget]]] | None:
+        """Each surface's charts, titled "tab · surface" (surfaces without charts left out)."""
+        sections = [(f"{tab} · {name}", surface.charts()) for (tab, name), surface in self._surfaces.items()]
+        return [(title, charts) for title, charts in sections if charts] or None

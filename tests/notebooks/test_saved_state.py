@@ -102,7 +102,28 @@ def test_an_exported_inspector_shows_a_picture_of_its_view():
     )
     html, _ = HTMLExporter().from_notebook_node(nb)
     assert html.count('class="nbvis-static"') == 1
-    picture = html[html.index('class="nbvis-static"'):]
+    (picture,) = [o["data"]["text/html"] for c in nb.cells for o in c.get("outputs", [])
+                  if "nbvis-static" in o.get("data", {}).get("text/html", "")]
     assert "Saliency of" in picture and "(the input), image 0" in picture
     assert picture.count("data:image/png;base64,") >= 2  # the overlay and the feature maps
-    assert "<i>cat</i>" not in html  # class names are text
+    assert "<i>cat</i>" not in picture and "&lt;i&gt;cat&lt;/i&gt;" in picture  # class names are text
+
+
+def test_an_exported_visor_shows_its_surfaces_charts_titled_by_tab_and_surface():
+    from nbconvert import HTMLExporter
+
+    nb = execute(
+        [
+            "import nbvis\nvis = nbvis.Visor()\nvis",
+            "vis.surface('<b>Loss</b>', tab='Training').show(nbvis.linechart([1.0, 0.5, 0.3]))\n"
+            "vis.surface('Accuracy', tab='Training').show(nbvis.barchart({'a': 1, 'b': 2}))\n"
+            "vis.surface('Empty', tab='Model')",
+        ]
+    )
+    html, _ = HTMLExporter().from_notebook_node(nb)
+    assert html.count('class="nbvis-static"') == 1  # the visor's picture, refreshed by the later cell
+    (picture,) = [o["data"]["text/html"] for c in nb.cells for o in c.get("outputs", [])
+                  if "nbvis-static" in o.get("data", {}).get("text/html", "")]
+    assert "Training · &lt;b&gt;Loss&lt;/b&gt;" in picture and "Training · Accuracy" in picture
+    assert "<b>Loss</b>" not in picture and "Empty" not in picture
+    assert picture.count("data:image/png;base64,") == 2
