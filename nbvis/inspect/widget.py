@@ -202,7 +202,8 @@ class Inspector(anywidget.AnyWidget):
         def work() -> np.ndarray:
             out = self.model(self.images, training=False)
             out = out[0] if isinstance(out, (list, tuple)) else out
-            return np.asarray(out, dtype=np.float32).reshape(len(self.images), -1)
+            host = self._cam_engine._backend.numpy(out)  # PyTorch: detached from autograd first
+            return host.astype(np.float32).reshape(len(self.images), -1)
 
         probs = self._timed("predictions", work)
         if probs is not None:

@@ -115,3 +115,30 @@ def test_the_engine_imports_and_reports_its_device_without_tensorflow():
     assert out == {"device": "CPU:0", "nbvis_tried_tensorflow": []}
 
 
+
+
+WIDGET = textwrap.dedent(
+    """
+    import json, sys
+    sys.path.insert(0, sys.argv[1])
+    import models
+    from nbvis.inspect.widget import METHODS, Inspector
+    w = Inspector(models.functional(), models.images(2), class_names=["a", "b", "c"])
+    states = {}
+    for name in METHODS:
+        w.method = name
+        states[name] = [w._status["state"], w._cam.get("method")]
+    w.maximize(2, steps=2)
+    print(json.dumps({"preds": len(w._preds), "states": states, "gallery": w._gallery.get("total"),
+                      "device": w._status["device"], "nbvis_tried_tensorflow": NBVIS_TRIED}))
+    """
+)
+
+
+@pytest.mark.parametrize("backend", [pytest.param("jax", marks=needs("jax")), pytest.param("torch", marks=needs("torch"))])
+def test_the_inspector_widget_works_under_the_backend_without_tensorflow(backend):
+    out = run_under(backend, WIDGET, HERE)
+    assert out["nbvis_tried_tensorflow"] == [] and out["device"] == "CPU:0"
+    assert out["preds"] == 3  # the top-3 predictions, read off the backend's tensors
+    assert out["states"] == {name: ["idle", name] for name in out["states"]} and len(out["states"]) == 7
+    assert out["gallery"] == 2
