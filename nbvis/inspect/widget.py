@@ -142,17 +142,24 @@ class Inspector(anywidget.AnyWidget):
     # -- computing -------------------------------------------------------------------
 
     def _timed(self, what: str, fn: Any) -> Any:
+        """Run one task, timed; its error stays shown until that task next succeeds (a
+        later task that succeeds does not hide it)."""
         start = time.perf_counter()
+        errors = dict(self._status.get("errors") or {})
         self._status = {**self._status, "state": "computing", "message": what}
         try:
             out = fn()
         except Exception as exc:  # shown inside the widget, not lost in a log
-            self._status = {**self._status, "state": "error", "message": f"{type(exc).__name__}: {exc}",
-                            "trace": traceback.format_exc(limit=3)}
+            errors[what] = f"{type(exc).__name__}: {exc}"
+            self._status = {**self._status, "state": "error", "message": errors[what], "errors": errors,
+                            "trace": traceback.format_exc(limit=3), "progress": None}
             return None
+        errors.pop(what, None)
         ms = dict(self._status.get("ms", {}))
         ms[what] = round((time.perf_counter() - start) * 1e3, 1)
-        self._status = {**self._status, "state": "idle", "message": "", "ms": ms, "progress": None}
+        state, message = ("error", next(iter(errors.values()))) if errors else ("idle", "")
+        self._status = {**self._status, "state": state, "message": message, "ms": ms, "progress": None,
+                        "errors": errors}
         return out
 
     def _update_all(self) -> None:

@@ -156,3 +156,13 @@ def test_the_inspector_leaves_a_picture_of_its_view_with_names_as_text(comms):
     bundle = w._repr_mimebundle_()
     data = bundle[0] if isinstance(bundle, tuple) else bundle
     assert "application/vnd.jupyter.widget-view+json" in data and "nbvis-static" in data["text/html"]
+
+
+def test_an_error_stays_shown_until_its_own_task_succeeds(comms):
+    w = inspect(models.functional(), models.images(2))
+    w.layer = "no_such_layer"
+    w.target = 2  # another task succeeds meanwhile: the feature maps' error is still shown
+    assert w._cam["target"] == 2
+    assert w._status["state"] == "error" and "no layer 'no_such_layer'" in w._status["message"]
+    w.layer = "c1"
+    assert w._status["state"] == "idle" and w._status["errors"] == {}
