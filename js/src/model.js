@@ -61,22 +61,22 @@ export function connectStore(model) {
 
 // Every displayed widget also has an output with its picture, for when no live view can
 // be drawn (a notebook reopened after its kernel is gone). Next to a live view it is
-// hidden: by a CSS rule in JupyterLab and Notebook, and by the widget's id elsewhere.
+// hidden, by CSS rules in one page-wide style element: in JupyterLab and Notebook the
+// output after a live chart's, and in every front end the picture that carries this
+// widget's id. Rules, not a style set on an element: `update_display` replaces the
+// picture's element, and a rule hides the new one too.
 const PICTURE_STYLE = "nbvis-picture-style";
 
 export function hidePictures(uid) {
-  if (!document.getElementById(PICTURE_STYLE)) {
-    const style = document.createElement("style");
+  let style = document.getElementById(PICTURE_STYLE);
+  if (!style) {
+    style = document.createElement("style");
     style.id = PICTURE_STYLE;
     style.textContent =
-      ".jp-OutputArea-child:has(.nbvis-chart, .nbvis-insp) + .jp-OutputArea-child:has(.nbvis-static) { display: none; }";
+      ".jp-OutputArea-child:has(.nbvis-chart, .nbvis-insp) + .jp-OutputArea-child:has(.nbvis-static) { display: none; }\n";
     document.head.append(style);
   }
-  const hide = () => {
-    for (const picture of document.querySelectorAll(".nbvis-static[data-nbvis-uid]")) {
-      if (picture.dataset.nbvisUid === uid) picture.style.display = "none";
-    }
-  };
-  hide();
-  setTimeout(hide, 1000); // the picture's output may be drawn after the chart's
+  if (!uid) return;
+  const rule = `.nbvis-static[data-nbvis-uid="${CSS.escape(String(uid))}"] { display: none; }\n`;
+  if (!style.textContent.includes(rule)) style.textContent += rule;
 }

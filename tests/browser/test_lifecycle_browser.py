@@ -76,3 +76,24 @@ def test_after_a_kernel_restart_the_saved_notebook_still_shows_a_picture_of_the_
     # ipywidgets' own complaint about the widget output, whose model is gone (not nbvis's)
     # (it may come again while the page closes, so it is ignored until then, not only up to here)
     lab.foreign_errors.append("widget model not found")
+
+
+PICTURE_SRC = "() => document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .nbvis-static img')?.src ?? null"
+PICTURES_HIDDEN = """() => [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .nbvis-static')]
+  .map((p) => p.offsetParent === null)"""
+
+
+def test_a_pictures_hiding_survives_update_display_in_any_front_end(lab):
+    lab.server.write_notebook("refresh.ipynb", ["import numpy as np, nbvis", "c = nbvis.linechart([1.0, 2.0, 3.0])\nc"])
+    lab.open("refresh.ipynb")
+    lab.run_all()
+    lab.wait_rows([3])
+    lab.page.wait_for_function(f"() => ({PICTURE_SRC})() !== null")
+    # without JupyterLab's output-area rule, as in a front end that has no .jp-OutputArea
+    lab.page.evaluate("""() => { const s = document.getElementById('nbvis-picture-style');
+      s.textContent = s.textContent.split('\\n').filter((r) => !r.includes(':has')).join('\\n'); }""")
+    assert lab.page.evaluate(PICTURES_HIDDEN) == [True]
+    before = lab.page.evaluate(PICTURE_SRC)
+    lab.add_cell_and_run("c.append([4.0, 5.0])")  # at the cell's end: update_display of the picture
+    lab.page.wait_for_function(f"(b) => ({PICTURE_SRC})() !== b", arg=before, timeout=30_000)
+    assert lab.page.evaluate(PICTURES_HIDDEN) == [True]  # the new picture element is hidden too
