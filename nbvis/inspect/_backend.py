@@ -37,20 +37,20 @@ class Compiled:
         self._fn = fn
         self._model = model
         self._by_key: dict[Hashable, Callable[..., Any]] = {}
-        self.traces = 0
+        self._traces = 0
         #: Facts a trace learns about its key (e.g. whether the score was taken on logits).
         self.facts: dict[Hashable, Any] = {}
 
     @property
     def tracing_count(self) -> int:
-        return self.traces
+        return self._traces
 
     def __call__(self, key: Hashable, *args: Any) -> Any:
         compiled = self._by_key.get(key)
         if compiled is None:
 
             def body(*inner: Any) -> Any:
-                self.traces += 1
+                self._traces += 1
                 out, fact = self._fn(key, *inner)
                 self.facts[key] = fact
                 return out
@@ -62,8 +62,6 @@ class Compiled:
 
 class Backend:
     """The backend Keras runs on (``keras.backend.backend()``)."""
-
-    name = "base"
 
     def device(self) -> str:
         raise NotImplementedError
@@ -92,8 +90,6 @@ class Backend:
 
 
 class _TensorFlow(Backend):
-    name = "tensorflow"
-
     def device(self) -> str:
         import tensorflow as tf
 
@@ -115,8 +111,6 @@ class _TensorFlow(Backend):
 
 
 class _Jax(Backend):
-    name = "jax"
-
     def device(self) -> str:
         import jax
 
@@ -143,8 +137,6 @@ class _Jax(Backend):
 
 
 class _Torch(Backend):
-    name = "torch"
-
     def device(self) -> str:
         from keras.src.backend.torch.core import get_device
 

@@ -308,8 +308,7 @@ class SmoothGrad:
         ``progress(done, total)`` is called after each noisy copy.
         """
         images = self.method._image_input(x)
-        targets_array(target, len(images))  # checked before any work
-        targets = self.method.scores(images, target)[1].astype(np.int32)
+        targets = self.method.scores(images, target)[1].astype(np.int32)  # checked before any work
         axes = tuple(range(1, images.ndim))
         sigma = self.noise * (images.max(axis=axes, keepdims=True) - images.min(axis=axes, keepdims=True))
         # one noise pattern per copy, scaled to each image's range: an image's maps do not
