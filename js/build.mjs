@@ -5,6 +5,7 @@
 //   table.js    the table widget's module (an HTML table, no Vega)
 //   inspector.js  the model inspector's view (canvases, no Vega)
 //   board.js    the runs board (canvas charts drawn with d3-scale's ticks, no Vega)
+//   panel.js    boxes of widgets (views, the training panel, the Visor) for every host
 import * as esbuild from "esbuild";
 
 const dev = process.argv.includes("--dev");
@@ -32,4 +33,5 @@ await Promise.all([
   esbuild.build({ ...common, entryPoints: ["src/chart.js"], outfile: "../nbvis/static/chart.js" }),
   esbuild.build({ ...common, entryPoints: ["src/inspector.js"], outfile: "../nbvis/static/inspector.js" }),
   esbuild.build({ ...common, entryPoints: ["src/board/index.js"], outfile: "../nbvis/static/board.js" }),
+  esbuild.build({ ...common, entryPoints: ["src/panel.js"], outfile: "../nbvis/static/panel.js" }),
 ]);

@@ -10,18 +10,21 @@ notebook reopened without widget state, or exported to HTML, shows.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 from typing import Any
 
 import ipywidgets
 
 from ._validate import describe
+from .widgets import panel as ui
 from .widgets._live import LiveWidget
 from .widgets.boxes import PictureBox
 
 __all__ = ["Surface", "Visor"]
 
 _DEFAULT_TAB = "Visor"
+_TABS = "tabs"  # the key of the tabs node (its selected tab, whether it is shown)
 _CARD = {"border": "1px solid #ddd", "padding": "6px", "margin": "4px", "max_width": "100%"}
 
 
@@ -32,48 +35,58 @@ def _check_name(value: Any, *, arg: str) -> str:
     return value
 
 
-def _as_widget(item: Any) -> ipywidgets.Widget:
-    """Widgets (every nbvis chart and view) go in as they are; anything else (a pandas
-    DataFrame, a matplotlib figure) is shown through an Output widget."""
-    if isinstance(item, ipywidgets.Widget):
-        return item
+def _check_item(item: Any) -> Any:
     if item is None:
-        msg = "widgets: expected a chart, a widget or a displayable object, got None"
+        msg = "items: expected a chart, a widget or a displayable object, got None"
         raise TypeError(msg)
-    out = ipywidgets.Output()
-    out.append_display_data(item)
-    return out
+    return item
 
 
-class Surface(ipywidgets.VBox):
-    """A named card on one tab of a :class:`Visor`: a label over a drawing area.
+def _item_node(item: Any) -> ui.Node:
+    """Widgets (every nbvis chart and view) are drawn by their own view; anything else
+    (a pandas DataFrame, a matplotlib figure) as the picture or text IPython would show."""
+    if isinstance(item, ipywidgets.Widget):
+        return ui.widget(item, max_width="100%")
+    try:
+        from IPython.core.formatters import format_display_data
+
+        data, _ = format_display_data(item)
+    except Exception:
+        data = {"text/plain": repr(item)}
+    if "image/png" in data:
+        png = data["image/png"]
+        png = png if isinstance(png, str) else base64.b64encode(png).decode("ascii")
+        return ui.image(f"data:image/png;base64,{png}", alt=str(data.get("text/plain", "")))
+    if "image/svg+xml" in data:
+        svg = base64.b64encode(str(data["image/svg+xml"]).encode("utf-8")).decode("ascii")
+        return ui.image(f"data:image/svg+xml;base64,{svg}", alt=str(data.get("text/plain", "")))
+    return ui.text(str(data.get("text/plain", repr(item))))
+
+
+class Surface:
+    """A named card on one tab of a :class:`Visor`: a title over what is shown on it.
 
     Attributes
     ----------
     name, tab : str
-        Its key in the visor.
-    label : ipywidgets.Label
-        The title (text, never HTML).
-    draw_area : ipywidgets.Box
-        Holds what was shown on the surface, one under the other.
+        Its key in the visor; the name is its title (text, never HTML).
+    items : tuple
+        What the surface shows, in order.
     """
 
     def __init__(self, name: str, tab: str, *, width: str | None = None, height: str | None = None,
                  on_change: Callable[[], None] | None = None) -> None:
         self.name = name
         self.tab = tab
+        self.width = width
+        self.height = height
+        self._items: tuple[Any, ...] = ()
         self._on_change = on_change
-        self.label = ipywidgets.Label(name, style={"font_weight": "bold"},
-                                      layout=ipywidgets.Layout(align_self="center"))
-        # a column: charts that fill their container's width get the card's width
-        self.draw_area = ipywidgets.Box(layout=ipywidgets.Layout(display="flex", flex_flow="column",
-                                                                 overflow="auto", height=height))
-        super().__init__([self.label, self.draw_area], layout=ipywidgets.Layout(width=width, **_CARD))
 
     @property
-    def items(self) -> tuple[ipywidgets.Widget, ...]:
+    def items(self) -> tuple[Any, ...]:
         """What the surface shows, in order."""
-        return tuple(self.draw_area.children)
+        return self._items
 
     def show(self, *items: Any) -> None:
         """Replace what the surface shows (as rendering into a tfjs-vis surface does).
@@ -82,35 +95,40 @@ class Surface(ipywidgets.VBox):
         --------
         >>> vis.surface("Loss", tab="Training").show(nbvis.linechart(losses))
         """
-        self.draw_area.children = tuple(_as_widget(i) for i in items)
-        self._changed()
+        self._set(tuple(_check_item(i) for i in items))
 
-    def _changed(self) -> None:
+    def add(self, *items: Any) -> None:
+        """Show more beside what the surface already shows."""
+        self._set((*self._items, *(_check_item(i) for i in items)))
+
+    def clear(self) -> None:
+        """Show nothing (the charts themselves are left alone)."""
+        self._set(())
+
+    def _set(self, items: tuple[Any, ...]) -> None:
+        self._items = items
         if self._on_change is not None:
             self._on_change()
 
     def charts(self) -> list[LiveWidget]:
         """The nbvis charts on the surface, those inside views included (for its picture)."""
         found: list[LiveWidget] = []
-        for item in self.draw_area.children:
+        for item in self._items:
             if isinstance(item, LiveWidget):
                 found.append(item)
             else:
                 found.extend(c for c in getattr(item, "charts", []) if isinstance(c, LiveWidget))
         return found
 
-    def add(self, *items: Any) -> None:
-        """Show more beside what the surface already shows."""
-        self.draw_area.children = (*self.draw_area.children, *(_as_widget(i) for i in items))
-        self._changed()
-
-    def clear(self) -> None:
-        """Show nothing (the charts themselves are left alone)."""
-        self.draw_area.children = ()
-        self._changed()
+    def node(self) -> ui.Node:
+        """The surface's card in the visor's layout."""
+        style = {**_CARD, **({"width": self.width} if self.width else {})}
+        area = {"overflow": "auto", **({"height": self.height} if self.height else {})}
+        return ui.column(ui.text(self.name, bold=True),
+                         ui.column(*(_item_node(i) for i in self._items), **area), **style)
 
     def __repr__(self) -> str:
-        return f"<nbvis Surface {self.name!r} on tab {self.tab!r}: {len(self.draw_area.children)} item(s)>"
+        return f"<nbvis Surface {self.name!r} on tab {self.tab!r}: {len(self._items)} item(s)>"
 
 
 class Visor(PictureBox):
@@ -119,7 +137,8 @@ class Visor(PictureBox):
     ``surface(name, tab)`` creates or fetches the surface keyed by name *and* tab; a
     surface that creates a new tab makes that tab the active one. Put any nbvis chart
     (or widget, or displayable object) on a surface with ``show`` / ``add``, from this
-    cell or a later one: the displayed visor updates in place.
+    cell or a later one: the displayed visor updates in place. It is an anywidget
+    (:class:`~nbvis.widgets.panel.Panel`), so it renders in marimo too.
 
     Parameters
     ----------
@@ -136,18 +155,22 @@ class Visor(PictureBox):
     """
 
     def __init__(self, *, title: str = "Visor") -> None:
+        self._title = _check_name(title, arg="title")
         self._surfaces: dict[tuple[str, str], Surface] = {}
-        self._tab_boxes: dict[str, ipywidgets.Box] = {}
-        self._tabs = ipywidgets.Tab(layout=ipywidgets.Layout(width="100%"))
-        self._toggle = ipywidgets.ToggleButton(value=True, description="Hide", tooltip="hide or show the tabs",
-                                               layout=ipywidgets.Layout(width="auto"))
-        self._toggle.observe(self._on_toggle, names="value")
-        bar = ipywidgets.HBox(
-            [ipywidgets.Label(_check_name(title, arg="title"), style={"font_weight": "bold"}), self._toggle],
-            layout=ipywidgets.Layout(justify_content="space-between", align_items="center"),
-        )
-        super().__init__([bar, self._tabs], layout=ipywidgets.Layout(width="100%", border="1px solid #e0e0e0",
-                                                                    padding="4px"))
+        self._tab_names: list[str] = []
+        super().__init__(shown={_TABS: True}, selected={_TABS: 0})
+        self.relayout()
+
+    def layout_tree(self) -> ui.Node:
+        bar = ui.row(ui.text(self._title, bold=True), ui.toggle(_TABS),
+                     justify_content="space-between", align_items="center")
+        pages = [ui.column(*(s.node() for s in self.surfaces(tab)), width="100%") for tab in self._tab_names]
+        return ui.column(bar, ui.tabs(_TABS, list(self._tab_names), pages),
+                         width="100%", border="1px solid #e0e0e0", padding="4px")
+
+    def _surface_changed(self) -> None:
+        self.relayout()
+        self.refresh_picture_at_cell_end()
 
     # -- surfaces and tabs ---------------------------------------------------------------
 
@@ -169,28 +192,30 @@ class Visor(PictureBox):
         key = (tab, name)
         if key in self._surfaces:
             return self._surfaces[key]
-        created = Surface(name, tab, width=width, height=height, on_change=self.refresh_picture_at_cell_end)
+        for arg, size in (("width", width), ("height", height)):
+            if size is not None and not isinstance(size, str):
+                msg = f"{arg}: expected a CSS size such as '400px' or '50%', got {describe(size)}"
+                raise TypeError(msg)
+        created = Surface(name, tab, width=width, height=height, on_change=self._surface_changed)
         self._surfaces[key] = created
-        box = self._tab_boxes.get(tab)
-        if box is None:
-            box = ipywidgets.Box(layout=ipywidgets.Layout(display="flex", flex_flow="column", width="100%"))
-            self._tab_boxes[tab] = box
-            titles = tuple(self._tabs.titles)
-            self._tabs.children = (*self._tabs.children, box)
-            self._tabs.titles = (*titles, tab)
-            self._tabs.selected_index = len(self._tabs.children) - 1
-        box.children = (*box.children, created)
+        if tab not in self._tab_names:
+            self._tab_names.append(tab)
+            self.selected = {**self.selected, _TABS: len(self._tab_names) - 1}
+        self.relayout()
         return created
 
     @property
     def tabs(self) -> list[str]:
         """Tab names, in the order they were made."""
-        return list(self._tab_boxes)
+        return list(self._tab_names)
 
     @property
     def active_tab(self) -> str | None:
-        index = self._tabs.selected_index
-        return None if index is None else self.tabs[index]
+        """The tab shown (the page's choice, once someone clicked a tab)."""
+        if not self._tab_names:
+            return None
+        index = min(max(0, self.selected.get(_TABS, 0)), len(self._tab_names) - 1)
+        return self._tab_names[index]
 
     def surfaces(self, tab: str | None = None) -> list[Surface]:
         """The surfaces of one tab (or of all), in the order they were made."""
@@ -198,30 +223,26 @@ class Visor(PictureBox):
 
     def set_active_tab(self, tab: str) -> None:
         """Show tab ``tab``; a ValueError names the tabs there are if it does not exist."""
-        if tab not in self._tab_boxes:
+        if tab not in self._tab_names:
             msg = f"tab: no tab named {tab!r}; the tabs are {self.tabs}"
             raise ValueError(msg)
-        self._tabs.selected_index = self.tabs.index(tab)
+        self.selected = {**self.selected, _TABS: self._tab_names.index(tab)}
 
     # -- hiding the tabs (tfjs-vis's open/close: ipywidgets owns those names, close()
     # destroys the widget and open() creates its model) --------------------------------
 
     def is_open(self) -> bool:
         """Whether the tabs are shown (the tool bar's Hide/Show button, or hide/unhide)."""
-        return self._toggle.value
+        return self.shown.get(_TABS, True)
 
     def unhide(self) -> None:
-        self._toggle.value = True
+        self.shown = {**self.shown, _TABS: True}
 
     def hide(self) -> None:
-        self._toggle.value = False
+        self.shown = {**self.shown, _TABS: False}
 
     def toggle(self) -> None:
-        self._toggle.value = not self._toggle.value
-
-    def _on_toggle(self, change: Any) -> None:
-        self._tabs.layout.display = None if change["new"] else "none"
-        self._toggle.description = "Hide" if change["new"] else "Show"
+        self.shown = {**self.shown, _TABS: not self.is_open()}
 
     def __repr__(self) -> str:
         return f"<nbvis Visor: tabs {self.tabs}, {len(self._surfaces)} surface(s)>"

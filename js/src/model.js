@@ -51,6 +51,14 @@ export function connectStore(model) {
   model.on("msg:custom", onCustom);
   model.on("change:_data", onState);
   STORES.set(model.get("_uid"), store);
+  // Messages the kernel sent before this model listened are lost in some hosts (marimo
+  // emits only to current listeners): say which state this model starts from, and the
+  // kernel sends the state again if it has sent more since. Without a kernel: nothing.
+  try {
+    model.send({ type: "resync", have: store.seq });
+  } catch {
+    // no kernel to ask (an exported page)
+  }
   return () => {
     model.off("msg:custom", onCustom);
     model.off("change:_data", onState);
@@ -73,7 +81,7 @@ export function hidePictures(uid) {
     style = document.createElement("style");
     style.id = PICTURE_STYLE;
     style.textContent =
-      ".jp-OutputArea-child:has(.nbvis-chart, .nbvis-insp) + .jp-OutputArea-child:has(.nbvis-static) { display: none; }\n";
+      ".jp-OutputArea-child:has(.nbvis-chart, .nbvis-insp, .nbvis-panel) + .jp-OutputArea-child:has(.nbvis-static) { display: none; }\n";
     document.head.append(style);
   }
   if (!uid) return;

@@ -92,9 +92,12 @@ def picture_data(text: str, picture: str | None, *, uid: str | None = None) -> d
     live view hides (see ``js/src/chart.js``), and ``text`` (the widget's repr) as text."""
     if picture is None:
         return {"text/plain": text}
-    if not picture.startswith('<div class="nbvis-static"'):
-        mark = f' data-nbvis-uid="{html.escape(uid, quote=True)}"' if uid else ""
-        picture = f'<div class="nbvis-static"{mark}>{picture}</div>'
+    mark = f' data-nbvis-uid="{html.escape(uid, quote=True)}"' if uid else ""
+    block = '<div class="nbvis-static"'
+    if not picture.startswith(block):
+        picture = f"{block}{mark}>{picture}</div>"
+    elif mark and not picture.startswith(f"{block} data-nbvis-uid="):
+        picture = block + mark + picture[len(block):]
     return {"text/html": picture, "text/plain": text}
 
 

@@ -31,6 +31,7 @@ from .._validate import check_smoothing, check_window
 from ..charts import line_widget
 from ..runs import Run
 from ..widgets import ChartWidget, LiveWidget, PictureBox, VegaRuntime
+from ..widgets import panel as ui
 
 __all__ = ["TrainingPlots", "TrainingView", "fit_callbacks", "history"]
 
@@ -57,10 +58,23 @@ class TrainingView(PictureBox):
     picture of every chart (``text/html`` with PNG images), which is what nbconvert,
     GitHub and nbviewer show when the notebook was saved without widget state."""
 
-    def __init__(self, plots: TrainingPlots, children: Sequence[ipywidgets.Widget], **kwargs: Any) -> None:
-        super().__init__(children, **kwargs)
+    def __init__(self, plots: TrainingPlots, **kwargs: Any) -> None:
         self._plots = plots
         self.final = False
+        super().__init__(**kwargs)
+        self.relayout()
+
+    @property
+    def charts(self) -> list[ChartWidget]:
+        """Every chart, section by section (batch, then epoch), in the order they appeared."""
+        return [chart for _, charts in self._plots.sections() for chart in charts]
+
+    def layout_tree(self) -> ui.Node:
+        return ui.column(*(ui.column(ui.text(title, bold=True),
+                                     ui.row(*(ui.widget(c, flex="1 1 420px", min_width="320px") for c in charts),
+                                            width="100%"),
+                                     width="100%")
+                           for title, charts in self._plots.sections()), width="100%")
 
     def __repr__(self) -> str:
         charts = len(self._plots.charts)
@@ -72,7 +86,7 @@ class TrainingView(PictureBox):
 
 
 class TrainingPlots:
-    """Sections of live line charts, one chart per metric group, in an ipywidgets box.
+    """Sections of live line charts, one chart per metric group, in a panel that every front end draws.
 
     Parameters
     ----------
@@ -107,15 +121,9 @@ class TrainingPlots:
         self._series: dict[tuple[str, str], list[str]] = {}
         self._flagged: set[tuple[str, str]] = set()
         self._rows: dict[tuple[str, str], int] = {}
-        self._grids: dict[str, ipywidgets.Box] = {}
-        sections = []
-        for kind in kinds:
-            grid = ipywidgets.Box(layout=ipywidgets.Layout(display="flex", flex_flow="row wrap", width="100%"))
-            title = ipywidgets.Label(_KINDS[kind], style={"font_weight": "bold"})
-            self._grids[kind] = grid
-            sections.append(ipywidgets.VBox([title, grid], layout=ipywidgets.Layout(width="100%")))
         self._kinds = list(kinds)
-        self.widget = TrainingView(self, sections, layout=ipywidgets.Layout(width="100%"))
+        self._grids: dict[str, list[ChartWidget]] = {kind: [] for kind in self._kinds}
+        self.widget = TrainingView(self)
         self.seen: set[str] = set()
         VegaRuntime.shared()  # ship the Vega runtime now, not in the middle of training
 
@@ -162,10 +170,9 @@ class TrainingPlots:
                 window=self.window if kind == "batch" else None,
                 x_integer=True, points=kind == "epoch",
             )
-            chart.layout = ipywidgets.Layout(flex="1 1 420px", min_width="320px")
             self.charts[key] = chart
-            grid = self._grids[kind]
-            grid.children = (*grid.children, chart)
+            self._grids[kind].append(chart)
+            self.widget.relayout()
         return chart
 
     def _flag_non_finite(self, kind: str, group: str, chart: ChartWidget, series: Mapping[str, np.ndarray]) -> None:
@@ -181,8 +188,7 @@ class TrainingPlots:
 
     def sections(self) -> list[tuple[str, list[ChartWidget]]]:
         """(title, charts) per section, in display order."""
-        return [(_KINDS[kind], [c for c in self._grids[kind].children if isinstance(c, ChartWidget)])
-                for kind in self._kinds]
+        return [(_KINDS[kind], list(self._grids[kind])) for kind in self._kinds]
 
     def flush(self) -> None:
         """Send every pending point now."""
@@ -403,6 +409,9 @@ def _callback_class() -> type:
 
         def _ipython_display_(self) -> None:
             self.plots.widget.show()
+
+        def _display_(self) -> Any:
+            return self.plots.widget  # marimo shows the box of charts
 
         @property
         def run(self) -> Run | None:

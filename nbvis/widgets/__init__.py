@@ -3,13 +3,16 @@
 * :class:`ChartWidget` — a live Vega-Lite chart (``js/src/chart.js``);
 * :class:`TableWidget` — a live table of text (``js/src/table.js``);
 * :class:`VegaRuntime` — the Vega libraries, one model per kernel;
-* :class:`View` and :class:`PictureBox` — titled boxes of them whose output also
+* :class:`Panel` — a laid-out box of widgets that renders in every anywidget host
+  (``js/src/panel.js``);
+* :class:`View` and :class:`PictureBox` — titled panels of them whose output also
   carries a picture (what ``nbvis.show`` returns).
 """
 
 from ._live import Adapter, Change, FunctionAdapter, LiveWidget, Module
 from .boxes import PictureBox, View
 from .chart import ChartWidget
+from .panel import Panel
 from .runtime import VegaRuntime
 from .table import TableWidget
 
@@ -20,6 +23,7 @@ __all__ = [
     "FunctionAdapter",
     "LiveWidget",
     "Module",
+    "Panel",
     "PictureBox",
     "TableWidget",
     "VegaRuntime",

@@ -2,17 +2,38 @@
 
 from __future__ import annotations
 
+import sys
+
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from IPython.core.getipython import get_ipython
 
-__all__ = ["CellEndHook", "display_live_and_picture", "ipython"]
+__all__ = ["CellEndHook", "display_live_and_picture", "ipython", "threads_deliver"]
 
 
 def ipython() -> Any:
     """The running IPython shell, or ``None`` outside IPython (cheap: called per append)."""
     return get_ipython()
+
+
+def threads_deliver() -> bool:
+    """Whether a message sent from a thread of nbvis's own reaches the page.
+
+    Not in Pyodide (JupyterLite), which cannot start threads, nor in marimo before
+    0.23.14, which dropped messages sent outside its own threads (marimo PR #10127);
+    there a widget sends from the caller's thread instead.
+    """
+    if sys.platform == "emscripten":
+        return False
+    marimo = sys.modules.get("marimo")
+    if marimo is None:
+        return True
+    try:
+        version = tuple(int(part) for part in str(marimo.__version__).split(".")[:3])
+    except ValueError:
+        return True  # a development build: a recent one
+    return version >= (0, 23, 14)
 
 
 def display_live_and_picture(widget: Any, picture: Mapping[str, Any], display_id: str) -> None:

@@ -34,12 +34,14 @@ from .._columns import Table, encode
 from .._store import STATE_ROWS, DataStore, LodKind
 from ..export import Snapshot, TableSnapshot, file_suffix, picture_data, picture_html, save, static_bundle
 from ._cells import CellCharts
-from ._display import CellEndHook, display_live_and_picture, ipython
+from ._display import CellEndHook, display_live_and_picture, ipython, threads_deliver
 
 __all__ = ["CHUNK_ROWS", "Adapter", "Change", "FunctionAdapter", "LiveWidget", "Module"]
 
-#: Rows per data message: a bigger transfer is split, and shown once complete.
-CHUNK_ROWS = 1 << 20
+#: Rows per data message: a bigger transfer is split, and shown once complete. 262,144
+#: rows of a line series (x f64, y f32, series u8) are ~3.4 MB, under every host's
+#: message limit (see BENCHMARKS.md, "chunk size").
+CHUNK_ROWS = 1 << 18
 
 Columns = Mapping[str, Any]
 
@@ -232,11 +234,18 @@ class LiveWidget(anywidget.AnyWidget):
         self._changed_locked()
         if self._timer is not None:
             return
+        if not threads_deliver():
+            self._flush_locked()  # no timer thread here: send now, from the caller's thread
+            return
         delay = max(0.0, self._last_flush + self._flush_interval - time.monotonic())
         timer = threading.Timer(delay, self._flush_from_timer)
         timer.daemon = True
         self._timer = timer
-        timer.start()
+        try:
+            timer.start()
+        except RuntimeError:  # "can't start new thread" (Pyodide, or a thread limit)
+            self._timer = None
+            self._flush_locked()
 
     def _flush_from_timer(self) -> None:
         with self._lock:
@@ -319,11 +328,19 @@ class LiveWidget(anywidget.AnyWidget):
             return {"seq": self._seq, "datasets": datasets}
 
     def _on_front_end_msg(self, _widget: Any, content: Any, _buffers: Any) -> None:
-        if not isinstance(content, dict):
-            return
-        if content.get("type") == "resync":  # a message went missing: the state again
+        if isinstance(content, dict) and isinstance(content.get("type"), str):
+            self._on_request(content["type"], content)
+
+    def _on_request(self, kind: str, content: dict[str, Any]) -> None:
+        """A message from a view: ``resync`` (its model starts, or missed a message: the
+        state again unless it already has everything), ``fetch`` (it holds an overview:
+        the full rows). Subclasses answer more kinds."""
+        if kind == "resync":
+            with self._lock:
+                if content.get("have") == self._seq:
+                    return  # nothing was missed (the common case: a model starting)
             self.send_state("_data")
-        elif content.get("type") == "fetch":  # a view holds an overview: the full rows
+        elif kind == "fetch":
             with self._lock:
                 names = content.get("names", [])
                 self._store.resend([n for n in names if isinstance(n, str)])

@@ -1,5 +1,5 @@
 """Boxes of widgets whose output also carries a picture of them (``nbvis.show`` views,
-the training panel)."""
+the training panel, the Visor)."""
 
 from __future__ import annotations
 
@@ -7,26 +7,34 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-import ipywidgets
-
 from ..export import picture_data, static_html
 from ._display import CellEndHook, display_live_and_picture
 from ._live import LiveWidget
+from .panel import Node, Panel, column, text, widget
 
 __all__ = ["PictureBox", "View"]
 
 
-class PictureBox(ipywidgets.VBox):
-    """A VBox whose output is two outputs: the live box, then a picture of its charts
-    (``text/html`` with PNG images and escaped tables) under one display id, which is
-    what nbconvert, GitHub and nbviewer show when the notebook is saved without widget
-    state. Subclasses say what the picture holds (:meth:`picture_sections`)."""
+class PictureBox(Panel):
+    """A :class:`~nbvis.widgets.panel.Panel` whose output is two outputs: the live box,
+    then a picture of its charts (``text/html`` with PNG images and escaped tables)
+    under one display id, which is what nbconvert, GitHub and nbviewer show when the
+    notebook is saved without widget state. Subclasses say what the box holds
+    (:meth:`layout`) and what the picture holds (:meth:`picture_sections`)."""
 
-    def __init__(self, children: Sequence[ipywidgets.Widget] = (), **kwargs: Any) -> None:
-        super().__init__(children, **kwargs)
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(_uid=uuid.uuid4().hex, **kwargs)
         self._picture_id = uuid.uuid4().hex  # one id: every displayed copy is refreshed
         self._shown = False
         self._picture_hook = CellEndHook(self.refresh_picture)
+
+    def layout_tree(self) -> Node:
+        """The box's layout (see :mod:`nbvis.widgets.panel`)."""
+        raise NotImplementedError
+
+    def relayout(self) -> None:
+        """Redraw the box after what it holds changed."""
+        self.tree = self.layout_tree()
 
     def picture_sections(self) -> list[tuple[str, list[LiveWidget]]] | None:
         """(title, widgets) per section of the picture; ``None`` for no picture (yet)."""
@@ -38,12 +46,18 @@ class PictureBox(ipywidgets.VBox):
             return None
         return static_html([(title, [w.snapshot() for w in widgets]) for title, widgets in sections])
 
+    def _picture_output(self) -> dict[str, Any]:
+        return picture_data(repr(self), self._picture_html(), uid=self._uid)
+
     def _ipython_display_(self) -> None:
         self.show()
 
+    def _display_(self) -> Any:
+        return self  # marimo: the box itself (an anywidget), not the two Jupyter outputs
+
     def show(self) -> None:
         """Display the live box, and after it an output for its picture."""
-        display_live_and_picture(self, picture_data(repr(self), self._picture_html()), self._picture_id)
+        display_live_and_picture(self, self._picture_output(), self._picture_id)
         self._shown = True
 
     def refresh_picture(self) -> None:
@@ -51,7 +65,7 @@ class PictureBox(ipywidgets.VBox):
         from IPython.display import update_display
 
         if self._shown:
-            update_display(picture_data(repr(self), self._picture_html()), raw=True, display_id=self._picture_id)
+            update_display(self._picture_output(), raw=True, display_id=self._picture_id)
 
     def refresh_picture_at_cell_end(self) -> None:
         """Bring the picture up to date once the running cell ends (outside IPython: now).
@@ -63,11 +77,12 @@ class PictureBox(ipywidgets.VBox):
             self.refresh_picture()
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        data = super()._repr_mimebundle_(**kwargs)
+        bundle: Any = super()._repr_mimebundle_(**kwargs)
+        data: dict[str, Any] = bundle[0] if isinstance(bundle, tuple) else bundle
         picture = self._picture_html()
         if picture:
             data["text/html"] = picture
-        return data
+        return bundle
 
 
 class View(PictureBox):
@@ -87,8 +102,12 @@ class View(PictureBox):
     def __init__(self, title: str, charts: Sequence[LiveWidget], **kwargs: Any) -> None:
         self.title = title
         self.charts = list(charts)
-        head = [ipywidgets.Label(title, style={"font_weight": "bold"})] if title else []
-        super().__init__([*head, *self.charts], **kwargs)
+        super().__init__(**kwargs)
+        self.relayout()
+
+    def layout_tree(self) -> Node:
+        head = [text(self.title, bold=True)] if self.title else []
+        return column(*head, *(widget(c) for c in self.charts), width="100%")
 
     def __repr__(self) -> str:
         return f"<nbvis {self.title or 'view'}: {len(self.charts)} chart{'s' * (len(self.charts) != 1)}>"

@@ -14,6 +14,7 @@ from typing import Any
 import ipywidgets
 import traitlets as t
 
+from .._bundle import runtime_source
 from .._columns import Table
 from .._store import LodKind
 from ..export import Snapshot, full_spec, take_snapshot
@@ -58,6 +59,8 @@ class ChartWidget(LiveWidget):
 
     spec = t.Dict().tag(sync=True)
     _runtime = t.Instance(VegaRuntime).tag(sync=True, **ipywidgets.widget_serialization)
+    #: the runtime's hash: a page that already imported it needs no model lookup
+    _runtime_hash = t.Unicode().tag(sync=True)
 
     def __init__(
         self,
@@ -70,9 +73,17 @@ class ChartWidget(LiveWidget):
         window: int | None = None,
         **kwargs: Any,
     ) -> None:
+        runtime = VegaRuntime.shared()
         super().__init__(tables, adapter=adapter, flush_interval=flush_interval, lod=lod, window=window,
-                         spec=dict(spec), _runtime=VegaRuntime.shared(), **kwargs)
+                         spec=dict(spec), _runtime=runtime, _runtime_hash=runtime.hash, **kwargs)
         self.observe(self._on_spec_change, names="spec")
+
+    def _on_request(self, kind: str, content: dict[str, Any]) -> None:
+        if kind == "runtime":  # the page could not reach the runtime model: the bundle itself
+            source, digest = runtime_source()
+            self.send({"type": "runtime", "hash": digest}, [source.encode("utf-8")])
+        else:
+            super()._on_request(kind, content)
 
     def snapshot(self, *, decimate: bool = True) -> Snapshot:
         """The chart as data (spec and a copy of its rows) for :mod:`nbvis.export`; with

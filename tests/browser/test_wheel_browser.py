@@ -10,7 +10,7 @@ import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-STATIC = ("chart.js", "table.js", "runtime.js", "inspector.js", "board.js")
+STATIC = ("chart.js", "table.js", "runtime.js", "inspector.js", "board.js", "panel.js")
 
 DRAW = """
 import sys, nbvis

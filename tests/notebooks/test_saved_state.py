@@ -31,7 +31,8 @@ def test_twenty_saved_charts_store_the_vega_runtime_once():
     assert len(runtimes) == 1 and len(charts_state) == 20
     per_chart = max(len(json.dumps(m)) for m in charts_state)
     assert per_chart <= 100_000, per_chart
-    assert size20 - size0 <= 1_500_000, size20 - size0
+    # the runtime (~940 KB) once, then per chart its module (~6.5 KB), state and picture
+    assert size20 - size0 <= 1_600_000, size20 - size0
 
 
 def test_points_streamed_in_later_cells_are_in_the_saved_state():

@@ -174,7 +174,8 @@ def test_history_accepts_keras_history_epoch_dicts_and_dict_of_lists():
     tables = []
     for form in forms:
         box = nbvis.show.history(form)
-        charts = [c for section in box.children for c in section.children[1].children]
+        charts = box.charts
+        assert box.children() == charts
         tables.append(sorted((c.spec["layer"][0]["encoding"]["y"]["title"], c.tables["values"].n) for c in charts))
     assert tables[0] == tables[1] == tables[2] == [("accuracy", 6), ("loss", 6)]
     with pytest.raises(ValueError, match=r"metrics: \['mae'\] not in the history"):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipywidgets
 import keras
 import numpy as np
 import pytest
@@ -256,10 +255,12 @@ def test_visor_surfaces_are_keyed_by_name_and_tab_and_a_new_tab_becomes_active()
     assert vis.surface("Default").tab == "Visor" and vis.tabs == ["Training", "Model", "Visor"]
     assert [s.name for s in vis.surfaces("Model")] == ["Weights", "Loss"]
     vis.set_active_tab("Training")
-    assert vis._tabs.selected_index == 0 and vis._tabs.titles == ("Training", "Model", "Visor")
+    assert vis.selected == {"tabs": 0} and vis.tree["children"][1]["titles"] == ["Training", "Model", "Visor"]
     with pytest.raises(ValueError, match=r"tab: no tab named 'Nope'; the tabs are \['Training', 'Model', 'Visor'\]"):
         vis.set_active_tab("Nope")
-    assert weights in vis._tab_boxes["Model"].children
+    model_page = vis.tree["children"][1]["children"][1]
+    assert [card["children"][0]["text"] for card in model_page["children"]] == ["Weights", "Loss"]
+    assert weights in vis.surfaces("Model")
 
 
 def test_surfaces_show_and_add_charts_and_other_objects():
@@ -268,8 +269,12 @@ def test_surfaces_show_and_add_charts_and_other_objects():
     chart = nbvis.linechart([1.0, 0.5])
     s.show(chart)
     assert s.items == (chart,)
-    s.add("plain text")
-    assert isinstance(s.items[1], ipywidgets.Output) and s.items[1].outputs[0]["data"]["text/plain"] == "'plain text'"
+    s.add("plain <b>text</b>")
+    assert s.items == (chart, "plain <b>text</b>")
+    card = vis.tree["children"][1]["children"][0]["children"][0]
+    assert card["children"][1]["children"][0] == {"kind": "widget", "widget": chart, "style": {"max-width": "100%"}}
+    assert card["children"][1]["children"][1] == {"kind": "text", "text": "'plain <b>text</b>'", "bold": False}
+    assert chart in vis.children()
     s.show(nbvis.barchart([1, 2]))
     assert len(s.items) == 1 and s.items[0] is not chart
     s.clear()
@@ -285,15 +290,17 @@ def test_two_visors_are_independent_and_bad_names_are_refused():
     with pytest.raises(ValueError, match="tab: expected a non-empty string"):
         a.surface("x", tab="  ")
     a.hide()
-    assert not a.is_open() and a._tabs.layout.display == "none"
+    assert not a.is_open() and a.shown == {"tabs": False}
     a.toggle()
-    assert a.is_open() and a._tabs.layout.display is None
+    assert a.is_open() and a.shown == {"tabs": True}
+    with pytest.raises(TypeError, match="width: expected a CSS size"):
+        a.surface("y", width=400)
 
 
 def test_views_carry_a_static_picture_for_exports():
     layer = L.Dense(2, name="d")
     layer.build((None, 3))
-    bundle = nbvis.show.layer(layer)._repr_mimebundle_()
+    bundle, _ = nbvis.show.layer(layer)._repr_mimebundle_()
     html = bundle["text/html"]
     assert "application/vnd.jupyter.widget-view+json" in bundle
     assert html.count("<table") == 1 and html.count('<img src="data:image/png;base64,') == 1

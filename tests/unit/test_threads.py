@@ -113,3 +113,36 @@ def test_image_grid_appends_from_two_threads_keep_every_image_at_its_own_pixel_o
         value = int(label.split("-")[0])
         assert np.all(pixels[int(offset):int(offset + size)] == value), label
     assert images.n == 401 and pixels.size == int(sizes.sum())
+
+
+def test_appends_reach_the_page_where_no_thread_can_start(comms, monkeypatch):
+    """Pyodide cannot start threads: every append is sent from the caller's thread."""
+    chart = nbvis.linechart({"a": [{"x": 0, "y": 0.0}]})
+    comm = chart_comm(comms, chart)
+
+    def refuse(self):
+        raise RuntimeError("can't start new thread")
+
+    monkeypatch.setattr(threading.Thread, "start", refuse)
+    chart.append({"a": [{"x": 1, "y": 1.0}, {"x": 2, "y": 2.0}]})
+    chart.append({"a": [{"x": 3, "y": 3.0}]})
+    rows = [x for message, buffers in comm.custom() for x, _ in decoded_rows(message, buffers)]
+    assert rows == [1.0, 2.0, 3.0]
+    assert chart._timer is None
+
+
+def test_appends_are_sent_from_the_callers_thread_under_a_marimo_that_drops_other_threads(comms, monkeypatch):
+    """marimo before 0.23.14 dropped messages sent from threads it did not start."""
+    import types
+
+    from nbvis.widgets._display import threads_deliver
+
+    assert threads_deliver()
+    monkeypatch.setitem(sys.modules, "marimo", types.SimpleNamespace(__version__="0.23.13"))
+    assert not threads_deliver()
+    chart = nbvis.linechart({"a": [{"x": 0, "y": 0.0}]})
+    comm = chart_comm(comms, chart)
+    chart.append({"a": [{"x": 1, "y": 1.0}]})
+    assert chart._timer is None and len(comm.custom()) == 1
+    monkeypatch.setitem(sys.modules, "marimo", types.SimpleNamespace(__version__="0.25.2"))
+    assert threads_deliver()

@@ -112,12 +112,40 @@ def test_state_flushes_pending_rows_first_so_nothing_is_sent_twice(comms):
     assert update["state"]["_data"]["datasets"]["values"]["n"] == 5
 
 
-def test_front_end_resync_request_gets_the_whole_state(comms):
+def resync(chart, have):
+    chart._handle_msg({"content": {"data": {"method": "custom", "content": {"type": "resync", "have": have}}},
+                       "buffers": []})
+
+
+def test_a_model_that_missed_a_message_gets_the_whole_state_on_resync(comms):
     chart = nbvis.linechart(pts(0, 4))
     c = chart_comm(comms, chart)
-    chart._handle_msg({"content": {"data": {"method": "custom", "content": {"type": "resync", "have": 0}}}, "buffers": []})
+    chart.append(pts(4, 6))
+    chart.flush()  # seq 1, which the page says it never got
+    resync(chart, have=0)
     (update, _), = c.updates()
-    assert update["state"]["_data"]["datasets"]["values"]["n"] == 4
+    assert update["state"]["_data"]["seq"] == 1
+    assert update["state"]["_data"]["datasets"]["values"]["n"] == 6
+
+
+def test_a_model_starting_from_the_latest_state_is_not_sent_it_again(comms):
+    chart = nbvis.linechart(pts(0, 4))
+    c = chart_comm(comms, chart)
+    resync(chart, have=0)  # what every model says from initialize
+    assert c.updates() == []
+    chart.append(pts(4, 6))
+    chart.flush()
+    resync(chart, have=1)
+    assert c.updates() == []
+
+
+def test_a_chart_sends_the_runtime_bundle_over_its_own_comm_when_asked(comms):
+    chart = nbvis.linechart(pts(0, 4))
+    c = chart_comm(comms, chart)
+    chart._handle_msg({"content": {"data": {"method": "custom", "content": {"type": "runtime"}}}, "buffers": []})
+    (reply, buffers), = [m for m in c.custom() if m[0]["type"] == "runtime"]
+    assert reply["hash"] == chart._runtime_hash == chart._runtime.hash
+    assert bytes(buffers[0]).decode("utf-8") == chart._runtime.bundle
 
 
 def test_every_chart_references_one_shared_runtime_and_carries_a_small_module(comms):
@@ -158,3 +186,25 @@ def test_chart_without_adapter_explains_that_append_is_unavailable(comms):
     chart = ChartWidget({"mark": "point", "data": {"name": "t"}}, {"t": Table({"x": ColumnSpec()})})
     with pytest.raises(TypeError, match="append"):
         chart.append([1])
+
+
+def test_a_closed_runtime_is_never_handed_out_again(comms):
+    """marimo closes the comm of a widget whose cell re-runs and leaves ``widget.comm`` set."""
+    first = VegaRuntime.shared()
+    first.comm._closed = True
+    second = VegaRuntime.shared()
+    assert second is not first
+    assert nbvis.linechart([])._runtime is second
+
+
+def test_each_marimo_session_gets_its_own_runtime(comms, monkeypatch):
+    """``marimo run`` serves every visitor from one process: a runtime opened for one
+    visitor's page never reached the next visitor's page."""
+    from nbvis.widgets import runtime as runtime_module
+
+    monkeypatch.setattr(runtime_module, "session_token", lambda: "visitor-1")
+    first = VegaRuntime.shared()
+    assert VegaRuntime.shared() is first
+    monkeypatch.setattr(runtime_module, "session_token", lambda: "visitor-2")
+    second = VegaRuntime.shared()
+    assert second is not first and VegaRuntime.shared() is second
