@@ -101,9 +101,12 @@ export default {
           const id = `${ref}#${count}`;
           let entry = mounted.get(id);
           if (!entry) {
+            // the child draws into `inner`; `box` carries the layout's style
             const box = div("nbvis-panel-item");
+            const inner = document.createElement("div");
+            box.append(inner);
             const controller = new AbortController();
-            mount(model, host, ref, box, controller.signal);
+            mount(model, host, ref, inner, controller.signal);
             entry = { box, controller };
             mounted.set(id, entry);
           }
@@ -115,6 +118,7 @@ export default {
         case "tabs": {
           const box = div("nbvis-tabs");
           const bar = div("nbvis-tab-bar");
+          bar.style.cssText = "display:flex;flex-wrap:wrap;border-bottom:1px solid #ddd;margin-bottom:4px;";
           bar.setAttribute("role", "tablist");
           const titles = n.titles ?? [];
           const children = n.children ?? [];
@@ -126,6 +130,10 @@ export default {
             tab.setAttribute("role", "tab");
             tab.setAttribute("aria-selected", String(i === current));
             tab.textContent = String(title);
+            tab.style.cssText =
+              "border:none;border-bottom:2px solid transparent;background:none;padding:4px 12px;cursor:pointer;" +
+              "font:inherit;font-size:13px;color:inherit;";
+            if (i === current) Object.assign(tab.style, { borderBottomColor: "steelblue", fontWeight: "bold" });
             tab.addEventListener("click", () => setKey("selected", n.key, i));
             bar.append(tab);
           });
@@ -141,6 +149,8 @@ export default {
           button.className = "nbvis-toggle";
           button.textContent = open ? "Hide" : "Show";
           button.title = "hide or show the tabs";
+          button.style.cssText =
+            "border:1px solid #bbb;border-radius:3px;background:none;padding:1px 10px;cursor:pointer;font:inherit;";
           button.addEventListener("click", () => setKey("shown", n.key, !open));
           return button;
         }

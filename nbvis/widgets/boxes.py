@@ -52,9 +52,6 @@ class PictureBox(Panel):
     def _ipython_display_(self) -> None:
         self.show()
 
-    def _display_(self) -> Any:
-        return self  # marimo: the box itself (an anywidget), not the two Jupyter outputs
-
     def show(self) -> None:
         """Display the live box, and after it an output for its picture."""
         display_live_and_picture(self, self._picture_output(), self._picture_id)

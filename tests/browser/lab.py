@@ -54,7 +54,19 @@ _PROBE = """
     }
   };
   window.__nbvisProbe = {
-    charts() { return [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .nbvis-chart')]; },
+    charts() {
+      if (document.querySelector('.jp-NotebookPanel')) {
+        return [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .nbvis-chart')];
+      }
+      // other hosts (Voila, marimo): the whole page, shadow roots included
+      const found = [];
+      const walk = (root) => root.querySelectorAll('*').forEach((e) => {
+        if (e.classList.contains('nbvis-chart')) found.push(e);
+        if (e.shadowRoot) walk(e.shadowRoot);
+      });
+      walk(document);
+      return found;
+    },
     summary(el, dataset) {
       const d = el.__nbvis;
       if (!d) return null;
@@ -129,6 +141,7 @@ class LabServer:
                 f"--LabApp.workspaces_dir={self.tmp / 'workspaces'}",
                 f"--LabApp.user_settings_dir={self.tmp / 'settings'}",
                 "--LabApp.expose_app_in_browser=True",
+                "--JupyterNotebookApp.expose_app_in_browser=True",
                 "--LabApp.news_url=None",
                 "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
             ],
@@ -193,8 +206,10 @@ class Lab:
 
     # -- notebooks -----------------------------------------------------------------
 
-    def open(self, name: str, *, wait_kernel: bool = True) -> None:
-        self.page.goto(f"{self.server.url}/lab/tree/{name}?reset", wait_until="domcontentloaded")
+    def open(self, name: str, *, wait_kernel: bool = True, ui: str = "lab") -> None:
+        """Open notebook ``name`` in JupyterLab (``ui="lab"``) or Notebook 7 (``"notebook"``)."""
+        url = f"/lab/tree/{name}?reset" if ui == "lab" else f"/notebooks/{name}"
+        self.page.goto(f"{self.server.url}{url}", wait_until="domcontentloaded")
         self.page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell", timeout=60_000)
         self.page.wait_for_function(
             """(name) => { const w = window.jupyterapp.shell.currentWidget;

@@ -144,27 +144,34 @@ def test_visor_activates_new_tabs_and_a_later_cell_fills_a_surface(lab):
         "vis = nbvis.Visor()\nvis",
         "vis.surface('Loss', tab='Training').show(nbvis.linechart([3.0, 2.0, 1.5, 1.2], x_label='epoch'))",
     ], count=1)
-    tabs = lab.page.locator(".widget-tab .lm-TabBar-tab")
+    tabs = lab.page.locator(".nbvis-tabs .nbvis-tab")
     assert tabs.all_inner_texts() == ["Training"]
     wait_for(lab, HAS_DATA, ["values", "(rows) => rows.length === 4"])
-    line = lab.page.locator(".widget-tab .nbvis-chart canvas").first.bounding_box()
+    line = lab.page.locator(".nbvis-tabs .nbvis-chart canvas").first.bounding_box()
     assert line["width"] > 300 and line["height"] > 100  # fills the surface's width
-    assert lab.page.locator(".widget-tab .lm-TabBar-tab.lm-mod-current").inner_text() == "Training"
+    assert lab.page.locator(".nbvis-tabs .nbvis-tab-current").inner_text() == "Training"
     # a later cell makes a new tab: it becomes the active one
     lab.add_cell_and_run("vis.surface('Counts', tab='Data <i>raw</i>').show(nbvis.barchart({'a': 3, 'b': 5}))")
-    wait_for(lab, "() => document.querySelectorAll('.widget-tab .lm-TabBar-tab').length === 2")
-    wait_for(lab, "() => document.querySelector('.widget-tab .lm-TabBar-tab.lm-mod-current')?.textContent"
+    wait_for(lab, "() => document.querySelectorAll('.nbvis-tabs .nbvis-tab').length === 2")
+    wait_for(lab, "() => document.querySelector('.nbvis-tabs .nbvis-tab-current')?.textContent"
                   " === 'Data <i>raw</i>'")
     wait_for(lab, HAS_DATA, ["values", "(rows) => rows.length === 2"])
-    assert lab.page.locator(".widget-tab i").count() == 0  # the tab title is text
+    assert lab.page.locator(".nbvis-tabs i").count() == 0  # the tab title is text
     bars = next(c for c in lab.charts() if c and c.get("rows") == 2)
     assert bars["error"] is None
     # filling a surface on the first tab from yet another cell, then switching to it
     lab.add_cell_and_run("vis.surface('Loss', tab='Training').add(nbvis.histogram([1, 2, 2, 3]))\n"
                          "vis.set_active_tab('Training')")
-    wait_for(lab, "() => document.querySelector('.widget-tab .lm-TabBar-tab.lm-mod-current')?.textContent"
+    wait_for(lab, "() => document.querySelector('.nbvis-tabs .nbvis-tab-current')?.textContent"
                   " === 'Training'")
-    labels = lab.page.locator(".widget-tab .widget-label").all_inner_texts()
-    assert "Loss" in labels and "Counts" in labels
+    assert lab.page.locator(".nbvis-tabs .nbvis-label").all_inner_texts() == ["Loss"]  # the shown tab's
     wait_for(lab, HAS_DATA, ["bins", "(rows) => rows.reduce((n, r) => n + r.count, 0) === 4"])
+    # clicking a tab shows its surfaces; the Hide button hides the tabs
+    lab.page.locator(".nbvis-tabs .nbvis-tab", has_text="Data").click()
+    wait_for(lab, "() => [...document.querySelectorAll('.nbvis-tabs .nbvis-label')].map((l) => l.textContent)"
+                  ".join() === 'Counts'")
+    lab.page.locator(".nbvis-panel .nbvis-toggle").click()
+    wait_for(lab, "() => getComputedStyle(document.querySelector('.nbvis-tabs')).display === 'none'")
+    lab.page.locator(".nbvis-panel .nbvis-toggle").click()
+    wait_for(lab, "() => document.querySelector('.nbvis-tab-current')?.textContent === 'Data <i>raw</i>'")
     lab.screenshot("views_visor")
