@@ -32,14 +32,14 @@ import traitlets as t
 from .._bundle import source
 from .._columns import Table, encode
 from .._store import STATE_ROWS, DataStore, LodKind
-from ..export import Snapshot, TableSnapshot, file_suffix, picture_data, picture_html, save, static_bundle
+from ..export import Snapshot, TableSnapshot, chart_picture, file_suffix, save, static_bundle
 from ._cells import CellCharts
 from ._display import CellEndHook, display_live_and_picture, ipython, threads_deliver
 
 __all__ = ["CHUNK_ROWS", "Adapter", "Change", "FunctionAdapter", "LiveWidget", "Module"]
 
 #: Rows per data message: a bigger transfer is split, and shown once complete. 262,144
-#: rows of a line series (x f64, y f32, series u8) are ~3.4 MB, under every host's
+#: rows of a line series are ~2.4 MB on the wire (bench/chunks.py), under every host's
 #: message limit (see BENCHMARKS.md, "chunk size").
 CHUNK_ROWS = 1 << 18
 
@@ -356,7 +356,7 @@ class LiveWidget(anywidget.AnyWidget):
         """The picture as an output of its own: hidden next to the live view (a CSS rule
         and the widget's id), what shows where there is none."""
         try:
-            return picture_data(repr(self), picture_html(self.snapshot()), uid=self._uid)
+            return chart_picture(repr(self), self.snapshot(), uid=self._uid)
         except Exception as exc:
             return {"text/plain": f"{self!r}\n(no static picture: {exc})"}
 

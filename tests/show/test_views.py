@@ -300,8 +300,11 @@ def test_two_visors_are_independent_and_bad_names_are_refused():
 def test_views_carry_a_static_picture_for_exports():
     layer = L.Dense(2, name="d")
     layer.build((None, 3))
-    bundle, _ = nbvis.show.layer(layer)._repr_mimebundle_()
+    view = nbvis.show.layer(layer)
+    bundle, _ = view._repr_mimebundle_()
     html = bundle["text/html"]
+    # the picture output names the view, so a live view hides it in any front end
+    assert view._picture_output()["text/html"].startswith(f'<div class="nbvis-static" data-nbvis-uid="{view._uid}">')
     assert "application/vnd.jupyter.widget-view+json" in bundle
     assert html.count("<table") == 1 and html.count('<img src="data:image/png;base64,') == 1
     assert "<b>d (Dense)</b>" in html

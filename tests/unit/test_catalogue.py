@@ -157,6 +157,17 @@ def test_every_chart_output_carries_a_picture_next_to_the_widget_and_tables_esca
     assert "<script>" not in table["text/html"] and "&lt;script&gt;alert(1)&lt;/script&gt;" in table["text/html"]
 
 
+def test_the_picture_output_of_a_chart_or_table_carries_the_widgets_id():
+    """The id is what hides a picture next to its live view in any front end."""
+    chart = nbvis.barchart({"a": 1, "b": 2})
+    picture = chart._picture_output()
+    assert 'src="data:image/svg+xml;base64,' in picture["text/html"]  # small: SVG in the HTML
+    assert picture["text/html"].startswith(f'<div class="nbvis-static" data-nbvis-uid="{chart._uid}">')
+    table = nbvis.table(["a"], [["<b>"]])
+    assert table._picture_output()["text/html"].startswith(f'<div class="nbvis-static" data-nbvis-uid="{table._uid}">')
+    assert "&lt;b&gt;" in table._picture_output()["text/html"]
+
+
 def test_a_picture_has_the_latest_data_after_updates(tmp_path):
     chart = nbvis.barchart({"first": 1})
     chart.update({"second-label": 2})
