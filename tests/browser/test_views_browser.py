@@ -174,4 +174,8 @@ def test_visor_activates_new_tabs_and_a_later_cell_fills_a_surface(lab):
     wait_for(lab, "() => getComputedStyle(document.querySelector('.nbvis-tabs')).display === 'none'")
     lab.page.locator(".nbvis-panel .nbvis-toggle").click()
     wait_for(lab, "() => document.querySelector('.nbvis-tab-current')?.textContent === 'Data <i>raw</i>'")
+    # a plain ipywidget on a surface is drawn by the widget manager's own view
+    lab.add_cell_and_run("import ipywidgets\nvis.surface('Knob', tab='Data <i>raw</i>')"
+                         ".show(ipywidgets.IntSlider(value=3, description='knob'))")
+    wait_for(lab, "() => document.querySelector('.nbvis-tabs .widget-slider .widget-readout')?.textContent === '3'")
     lab.screenshot("views_visor")
