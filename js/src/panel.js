@@ -68,9 +68,6 @@ export default {
 
     function node(n, used, seen) {
       if (!n || typeof n !== "object") return document.createTextNode("");
-      if (n.key && n.kind !== "tabs" && n.kind !== "toggle" && (model.get("shown") ?? {})[n.key] === false) {
-        return div("nbvis-panel-hidden");
-      }
       switch (n.kind) {
         case "column":
         case "row": {
