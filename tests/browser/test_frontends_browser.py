@@ -1,7 +1,7 @@
 """nbvis in the notebook front ends besides JupyterLab: Notebook 7 (cell by cell), Voila
 (the rendered page, and a callback that appends after it loaded) and marimo (``marimo
 run`` with two visitors in a row and a reload; ``marimo edit`` re-running the cell of the
-first chart; there also the training panel of a short ``fit()``). Each server is started
+first chart; there also the training panel of a short ``fit()`` and the Inspector). Each server is started
 here on 127.0.0.1 and stopped by its process."""
 
 from __future__ import annotations
@@ -217,6 +217,15 @@ def _(nbvis):
     callbacks = nbvis.show.fit_callbacks(callbacks=["onEpochEnd"], display=False)
     model.fit(np.ones((32, 4)), np.ones(32), epochs=3, verbose=0, callbacks=[callbacks])
     callbacks  # the training panel
+    return keras, np
+
+
+@app.cell
+def _(keras, nbvis, np):
+    _cnn = keras.Sequential([keras.Input((16, 16, 3)), keras.layers.Conv2D(4, 3, activation="relu", name="conv"),
+                             keras.layers.GlobalAveragePooling2D(), keras.layers.Dense(3, name="out")])
+    _images = np.random.default_rng(0).random((2, 16, 16, 3)).astype("float32")
+    nbvis.inspect(_cnn, _images, class_names=["a", "<b>b</b>", "c"])
     return
 '''
 
@@ -232,12 +241,32 @@ def marimo_app(tmp_path: Path) -> Path:
     return app
 
 
+# The Inspector on the page (shadow roots included): its feature-map tiles and predictions.
+_INSPECTOR = """
+() => { let found = null; const walk = (root) => root.querySelectorAll('*').forEach((e) => {
+  if (e.__nbvis_inspector) found = e; if (e.shadowRoot) walk(e.shadowRoot); }); walk(document);
+  return found && { tiles: found.__nbvis_inspector.tiles, status: found.__nbvis_inspector.status,
+    preds: [...found.querySelectorAll('.pred')].map((p) => p.textContent), bold: found.querySelectorAll('b').length }; }
+"""
+
+
+def check_inspector(page) -> None:
+    try:
+        page.wait_for_function(f"() => {{ const i = ({_INSPECTOR})(); return i && i.tiles === 4 && i.preds.length === 3; }}",
+                               timeout=60_000)
+    except Exception as exc:
+        raise AssertionError(f"inspector: {page.evaluate(_INSPECTOR)}") from exc
+    inspector = page.evaluate(_INSPECTOR)
+    assert any(p.startswith("<b>b</b>") for p in inspector["preds"]) and inspector["bold"] == 0, inspector
+
+
 def marimo_page(browser, url: str, name: str):
     context = browser.new_context(viewport={"width": 1280, "height": 2400})
     page = context.new_page()
     errors = watch(page)
     page.goto(url, wait_until="domcontentloaded")
     check_everything(page, WITH_TRAINING)
+    check_inspector(page)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
     return context, page, errors
 
