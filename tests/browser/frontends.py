@@ -7,11 +7,9 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
-from browser.lab import free_port
+from browser.lab import free_port, wait_until_serving
 
 
 class Server:
@@ -26,20 +24,11 @@ class Server:
                "TF_ENABLE_ONEDNN_OPTS": "0", "TF_CPP_MIN_LOG_LEVEL": "2"}
         argv = [sys.executable, "-m", *(a.replace("{port}", str(self.port)) for a in args)]
         self.proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=self._log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"{args[0]} exited: {self.log()}")
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{self.port}/", timeout=2)
-                return
-            except OSError:
-                time.sleep(0.25)
-        self.stop()
-        raise RuntimeError(f"{args[0]} did not start within {timeout} s: {self.log()}")
-
-    def log(self) -> str:
-        return self.log_path.read_text()[-4000:]
+        try:
+            wait_until_serving(self.proc, f"http://127.0.0.1:{self.port}/", args[0], self.log_path, timeout)
+        except RuntimeError:
+            self.stop()
+            raise
 
     def stop(self) -> None:
         self.proc.terminate()

@@ -101,6 +101,20 @@ _PROBE = """
 """
 
 
+def wait_until_serving(proc: subprocess.Popen, url: str, what: str, log: Path, timeout: float = 60) -> None:
+    """Wait until ``url`` answers; fail with the server's log if ``proc`` exits or it times out."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{what} exited: {log.read_text()[-4000:]}")
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return
+        except OSError:
+            time.sleep(0.25)
+    raise RuntimeError(f"{what} did not start within {timeout} s: {log.read_text()[-4000:]}")
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -147,16 +161,7 @@ class LabServer:
             ],
             env=env, stdout=self.log, stderr=subprocess.STDOUT,
         )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"JupyterLab exited: {(self.tmp / 'server.log').read_text()}")
-            try:
-                urllib.request.urlopen(f"{self.url}/api/status", timeout=2)
-                return
-            except OSError:
-                time.sleep(0.25)
-        raise RuntimeError("JupyterLab did not start within 60 s")
+        wait_until_serving(self.proc, f"{self.url}/api/status", "JupyterLab", self.tmp / "server.log")
 
     def write_notebook(self, name: str, cells: list[str], *, metadata: dict | None = None) -> Path:
         nb = nbformat.v4.new_notebook()

@@ -260,6 +260,12 @@ def check_inspector(page) -> None:
     assert any(p.startswith("<b>b</b>") for p in inspector["preds"]) and inspector["bold"] == 0, inspector
 
 
+def marimo_server(mode: str, app: Path) -> Server:
+    """``marimo run`` or ``marimo edit`` of ``app``, without a token, on 127.0.0.1."""
+    return Server(["marimo", mode, str(app), "--headless", "--no-token", "--host", "127.0.0.1", "--port", "{port}"],
+                  cwd=app.parent)
+
+
 def marimo_page(browser, url: str, name: str):
     context = browser.new_context(viewport={"width": 1280, "height": 2400})
     page = context.new_page()
@@ -272,8 +278,7 @@ def marimo_page(browser, url: str, name: str):
 
 
 def test_marimo_run_serves_two_visitors_in_a_row_and_a_reload(marimo_app, browser):
-    server = Server(["marimo", "run", str(marimo_app), "--headless", "--no-token", "--host", "127.0.0.1",
-                     "--port", "{port}"], cwd=marimo_app.parent)
+    server = marimo_server("run", marimo_app)
     try:
         first, page, errors = marimo_page(browser, server.url, "frontend-marimo-run")
         page.get_by_role("button", name="Append").click()  # a later cell's callback appends
@@ -290,15 +295,13 @@ def test_marimo_run_serves_two_visitors_in_a_row_and_a_reload(marimo_app, browse
 
 
 def test_marimo_edit_survives_re_running_the_first_charts_cell_and_a_reload(marimo_app, browser):
-    server = Server(["marimo", "edit", str(marimo_app), "--headless", "--no-token", "--host", "127.0.0.1",
-                     "--port", "{port}"], cwd=marimo_app.parent)
+    server = marimo_server("edit", marimo_app)
     try:
         context, page, errors = marimo_page(browser, server.url, "frontend-marimo-edit")
         page.evaluate("() => { window.__nbvisProbe.charts()[0].__nbvis.old = true; }")  # this view's handle
         cell = page.locator(".marimo-cell", has_text="chart = nbvis.linechart")
         cell.hover()
         cell.locator('[data-testid="run-button"]').first.click()
-        page.screenshot(path=str(ARTIFACTS / "frontend-marimo-edit-rerun.png"), full_page=True)
         # a new chart (the dependent cell ran again after it) and every other chart still drawn
         wait_charts(page, WITH_TRAINING.replace("(s) =>", "(s) => s[0] && !window.__nbvisProbe.charts()[0].__nbvis?.old &&"))
         check_everything(page, WITH_TRAINING)
