@@ -5,16 +5,7 @@
 >>> save(snap, "chart.svg")
 """
 
-from .picture import (
-    chart_picture,
-    chart_png,
-    chart_svg,
-    picture_data,
-    picture_html,
-    static_bundle,
-    static_html,
-    table_html,
-)
+from .picture import chart_png, chart_svg, picture_data, picture_html, static_bundle, static_html, table_html
 from .save import chart_html, file_suffix, save
 from .snapshot import PICTURE_COLUMNS, Snapshot, TableSnapshot, rows_of, take_snapshot
 from .vegalite import STATIC_WIDTH, VL_VERSION, full_spec
@@ -26,7 +17,6 @@ __all__ = [
     "Snapshot",
     "TableSnapshot",
     "chart_html",
-    "chart_picture",
     "chart_png",
     "chart_svg",
     "file_suffix",

@@ -17,7 +17,7 @@ from typing import Any
 from .snapshot import Snapshot, TableSnapshot
 from .vegalite import VL_VERSION, full_spec
 
-__all__ = ["chart_picture", "chart_png", "chart_svg", "picture_data", "picture_html", "static_bundle", "static_html", "table_html"]
+__all__ = ["chart_png", "chart_svg", "picture_data", "picture_html", "static_bundle", "static_html", "table_html"]
 
 #: Beyond this many drawn rows a PNG is smaller than an SVG.
 SVG_MAX_ROWS = 500
@@ -74,10 +74,9 @@ def static_bundle(snapshot: Snapshot | TableSnapshot) -> dict[str, Any]:
     return {"image/png": base64.b64encode(png).decode("ascii")}
 
 
-def picture_html(snapshot: Snapshot | TableSnapshot, data: dict[str, Any] | None = None) -> str | None:
-    """The picture as HTML: an inlined SVG or PNG image, or the escaped table
-    (``data``: the snapshot's :func:`static_bundle`, if it was made already)."""
-    data = static_bundle(snapshot) if data is None else data
+def picture_html(snapshot: Snapshot | TableSnapshot) -> str | None:
+    """The picture as HTML: an inlined SVG or PNG image, or the escaped table."""
+    data = static_bundle(snapshot)
     if "text/html" in data:
         return str(data["text/html"])
     if "image/svg+xml" in data:
@@ -100,15 +99,6 @@ def picture_data(text: str, picture: str | None, *, uid: str | None = None) -> d
     elif mark and not picture.startswith(f"{block} data-nbvis-uid="):
         picture = block + mark + picture[len(block):]
     return {"text/html": picture, "text/plain": text}
-
-
-def chart_picture(text: str, snapshot: Snapshot | TableSnapshot, *, uid: str | None = None) -> dict[str, Any]:
-    """The picture output of a chart or table: :func:`picture_data` of its :func:`picture_html`.
-
-    No separate ``image/png``: for a small chart it would add ~45 KB (the SVG in the HTML
-    is ~12 KB), and nbconvert's display priority shows ``text/html`` before it anyway.
-    """
-    return picture_data(text, picture_html(snapshot), uid=uid)
 
 
 def static_html(sections: Iterable[tuple[str, Iterable[Snapshot | TableSnapshot]]]) -> str | None:

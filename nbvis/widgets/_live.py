@@ -32,7 +32,7 @@ import traitlets as t
 from .._bundle import source
 from .._columns import Table, encode
 from .._store import STATE_ROWS, DataStore, LodKind
-from ..export import Snapshot, TableSnapshot, chart_picture, file_suffix, save, static_bundle
+from ..export import Snapshot, TableSnapshot, file_suffix, picture_data, picture_html, save, static_bundle
 from ._cells import CellCharts
 from ._display import CellEndHook, display_live_and_picture, ipython, threads_deliver
 
@@ -356,7 +356,7 @@ class LiveWidget(anywidget.AnyWidget):
         """The picture as an output of its own: hidden next to the live view (a CSS rule
         and the widget's id), what shows where there is none."""
         try:
-            return chart_picture(repr(self), self.snapshot(), uid=self._uid)
+            return picture_data(repr(self), picture_html(self.snapshot()), uid=self._uid)
         except Exception as exc:
             return {"text/plain": f"{self!r}\n(no static picture: {exc})"}
 
