@@ -32,9 +32,10 @@ from .._colors import colormap
 from .._layers import LayerInfo, list_layers, resolve_layer
 from ._backend import device_name
 from .activations import Activations, LayerActivations
-from .cam import CAMResult, GradCAM, GradCAMPlusPlus, LayerCAM, ScoreCAM, colorize, normalize, overlay, upsample
+from .cam import CAMResult, GradCAM, GradCAMPlusPlus, LayerCAM, ScoreCAM
 from .gradients import AttributionResult, IntegratedGradients, Saliency, SmoothGrad
 from .maximize import MaxActivationResult, MaximizeActivation, maximize_activation
+from .pictures import colorize, normalize, overlay, upsample
 
 
 def inspect(model: Any, images: Any, *, labels: Any = None, class_names: Any = None, layers: Any = None) -> Any:

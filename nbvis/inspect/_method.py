@@ -3,17 +3,51 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import Any, Literal, Protocol, runtime_checkable
 
 import numpy as np
 
 from ._backend import backend
 from ._model import batch_size, class_scores, final_activations, pick, to_tensors
 
-__all__ = ["Method", "Progress"]
+__all__ = ["Method", "Progress", "Smoothable"]
 
 #: ``progress(done, total)``: called as a slow method works through its batches.
 Progress = Callable[[int, int], None]
+
+
+@runtime_checkable
+class Smoothable(Protocol):
+    """What :class:`nbvis.inspect.SmoothGrad` needs of the method it wraps.
+
+    Every method in ``nbvis.inspect`` but ``MaximizeActivation`` offers it; a new method
+    offers it by implementing ``raw`` and ``reduce`` (``image_batch`` and ``scores``
+    come from :class:`Method`).
+    """
+
+    model: Any
+    device: str
+
+    @property
+    def tracing_count(self) -> int:
+        """How many times its compiled programs were traced (stays put when only data change)."""
+        ...
+
+    def image_batch(self, x: Any, arg: str = "x") -> np.ndarray:
+        """One float batch of images from what the user passed."""
+        ...
+
+    def scores(self, x: Any, target: Any = None) -> tuple[np.ndarray, np.ndarray]:
+        """The scores explained and each sample's chosen class (checks ``target``)."""
+        ...
+
+    def raw(self, images: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, Any]:
+        """The attribution before it becomes maps (SmoothGrad averages this), and the result."""
+        ...
+
+    def reduce(self, raw: np.ndarray) -> np.ndarray:
+        """How an averaged raw attribution becomes ``(N, h, w)`` maps."""
+        ...
 
 
 class Method:
@@ -65,7 +99,7 @@ class Method:
 
         return keras.ops.convert_to_tensor(np.asarray(values, np.int32))
 
-    def _image_input(self, x: Any, arg: str = "x") -> np.ndarray:
+    def image_batch(self, x: Any, arg: str = "x") -> np.ndarray:
         """One float batch of images for the input-space methods (single-input models)."""
         if isinstance(x, (dict, list, tuple)) and not isinstance(x, np.ndarray):
             items = list(x.values()) if isinstance(x, dict) else list(x)

@@ -43,6 +43,17 @@ class LayerActivations(Mapping[str, np.ndarray]):
         """The backend tensor of one layer (no copy to the host)."""
         return self._tensors[key]
 
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+        """The one layer's array; several layers have no single array (index by path)."""
+        if len(self) != 1:
+            msg = (f"LayerActivations holds {len(self)} layers, so it is no single array; "
+                   f"take one by path: result[{next(iter(self), 'path')!r}]")
+            raise TypeError(msg)
+        array = self[next(iter(self))]
+        if dtype is not None:
+            array = array.astype(dtype, copy=False)
+        return array.copy() if copy else array
+
     def __repr__(self) -> str:
         shapes = ", ".join(f"{k!r}: {tuple(v.shape)}" for k, v in list(self._tensors.items())[:4])
         more = f", ... ({len(self)} layers)" if len(self) > 4 else ""

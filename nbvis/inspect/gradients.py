@@ -13,14 +13,15 @@ from typing import Any, Literal
 
 import numpy as np
 
-from ._method import Method, Progress
+from ._method import Method, Progress, Smoothable
 from ._model import check_targets, class_scores, pick, targets_array
+from ._result import ArrayResult
 
 __all__ = ["AttributionResult", "IntegratedGradients", "Saliency", "SmoothGrad"]
 
 
-@dataclass(frozen=True)
-class AttributionResult:
+@dataclass(frozen=True, repr=False)
+class AttributionResult(ArrayResult):
     """What an input-space method's ``attribute`` computed.
 
     Attributions are per input element: ``attributions`` has the input's shape, and
@@ -42,6 +43,8 @@ class AttributionResult:
         Integrated Gradients' completeness gap per sample: ``sum(attributions) -
         (f(x) - f(baseline))`` (``None`` for the other methods).
     """
+
+    MAIN = "attributions"
 
     maps: np.ndarray
     attributions: np.ndarray
@@ -158,16 +161,16 @@ class Saliency(_InputGradients):
     def attribute(self, x: Any, target: Any = None) -> AttributionResult:
         """Saliency maps ``(N, H, W)`` and attributions ``(N, H, W, C)`` for ``target``
         (default: each sample's top class)."""
-        images = self._image_input(x)
-        return self._raw(images, targets_array(target, len(images)))[1]
+        images = self.image_batch(x)
+        return self.raw(images, targets_array(target, len(images)))[1]
 
-    def _raw(self, images: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, AttributionResult]:
+    def raw(self, images: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, AttributionResult]:
         grads, _, chosen = self._gradients(images, target)
         raw = np.abs(grads) if self.abs else grads
-        result = AttributionResult(self._reduce(raw), raw, chosen, self._scored_on_grad(), self.device)
+        result = AttributionResult(self.reduce(raw), raw, chosen, self._scored_on_grad(), self.device)
         return raw, result
 
-    def _reduce(self, raw: np.ndarray) -> np.ndarray:
+    def reduce(self, raw: np.ndarray) -> np.ndarray:
         return raw.max(axis=-1) if self.abs else raw.sum(axis=-1)
 
 
@@ -226,10 +229,10 @@ class IntegratedGradients(_InputGradients):
 
         ``progress(done, total)`` is called after each batch of path points.
         """
-        images = self._image_input(x)
-        return self._raw(images, self._resolve(images, target), progress)[1]
+        images = self.image_batch(x)
+        return self.raw(images, self._resolve(images, target), progress)[1]
 
-    def _raw(self, images: np.ndarray, target: np.ndarray,
+    def raw(self, images: np.ndarray, target: np.ndarray,
              progress: Progress | None = None) -> tuple[np.ndarray, AttributionResult]:
         base = self._baselines(images)
         n, steps = len(images), self.steps
@@ -243,12 +246,12 @@ class IntegratedGradients(_InputGradients):
         f_x = ends[np.arange(n), target]
         f_b = ends[n + np.arange(n), target]
         delta = attributions.reshape(n, -1).sum(axis=1, dtype=np.float64) - (f_x - f_b)
-        result = AttributionResult(self._reduce(attributions), attributions, target, self._scored_on(), self.device,
+        result = AttributionResult(self.reduce(attributions), attributions, target, self._scored_on(), self.device,
                                    delta.astype(np.float32))
         return attributions, result
 
     @staticmethod
-    def _reduce(raw: np.ndarray) -> np.ndarray:
+    def reduce(raw: np.ndarray) -> np.ndarray:
         return raw.sum(axis=-1)
 
 
@@ -279,8 +282,8 @@ class SmoothGrad:
     >>> smooth.attribute(images, target=2).maps          # (N, H, W), smoother than Saliency's
     """
 
-    def __init__(self, method: Any, *, samples: int = 32, noise: float = 0.2, seed: int = 0) -> None:
-        if not hasattr(method, "_raw") or not hasattr(method, "_reduce"):
+    def __init__(self, method: Smoothable, *, samples: int = 32, noise: float = 0.2, seed: int = 0) -> None:
+        if not isinstance(method, Smoothable):
             msg = (f"method: expected an nbvis.inspect method (Saliency, IntegratedGradients, GradCAM, ...), "
                    f"got {type(method).__name__}")
             raise TypeError(msg)
@@ -307,7 +310,7 @@ class SmoothGrad:
 
         ``progress(done, total)`` is called after each noisy copy.
         """
-        images = self.method._image_input(x)
+        images = self.method.image_batch(x)
         targets = self.method.scores(images, target)[1].astype(np.int32)  # checked before any work
         axes = tuple(range(1, images.ndim))
         sigma = self.noise * (images.max(axis=axes, keepdims=True) - images.min(axis=axes, keepdims=True))
@@ -321,14 +324,14 @@ class SmoothGrad:
         result: Any = None
         for start in range(0, self.samples, per):
             group = noisy[start : start + per]
-            raw, result = self.method._raw(group.reshape(-1, *images.shape[1:]), np.tile(targets, len(group)))
+            raw, result = self.method.raw(group.reshape(-1, *images.shape[1:]), np.tile(targets, len(group)))
             summed = raw.reshape(len(group), len(images), *raw.shape[1:]).sum(axis=0, dtype=np.float64)
             total = summed if total is None else total + summed
             if progress is not None:
                 progress(start + len(group), self.samples)
         assert total is not None  # samples >= 1: at least one group ran
         mean = (total / self.samples).astype(np.float32)
-        changes: dict[str, Any] = {"maps": np.asarray(self.method._reduce(mean), np.float32), "targets": targets}
+        changes: dict[str, Any] = {"maps": np.asarray(self.method.reduce(mean), np.float32), "targets": targets}
         if isinstance(result, AttributionResult):
             changes.update(attributions=mean, delta=None)
         return replace(result, **changes)  # the last group's result, with the averaged maps

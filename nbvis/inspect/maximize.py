@@ -11,12 +11,13 @@ import numpy as np
 
 from .._layers import EarlyExit, LayerInfo, resolve_layer, tap
 from ._backend import backend
+from ._result import ArrayResult
 
 __all__ = ["MaxActivationResult", "MaximizeActivation", "maximize_activation"]
 
 
-@dataclass(frozen=True)
-class MaxActivationResult:
+@dataclass(frozen=True, repr=False)
+class MaxActivationResult(ArrayResult):
     """Result of :meth:`MaximizeActivation.attribute`.
 
     Attributes
@@ -30,6 +31,8 @@ class MaxActivationResult:
     device : str
         Where it ran (``"GPU:0"`` or ``"CPU:0"``).
     """
+
+    MAIN = "images"
 
     images: np.ndarray
     filters: np.ndarray

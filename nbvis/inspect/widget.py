@@ -19,15 +19,16 @@ import anywidget
 import numpy as np
 import traitlets as t
 
+from .._bundle import Module
 from .._inputs import to_uint8
 from .._layers import list_layers, resolve_layer
 from .._png import png_data_url
-from ..export import picture_data
-from ..widgets import Module
+from ..widgets import Pictured
 from .activations import Activations
-from .cam import GradCAM, GradCAMPlusPlus, LayerCAM, ScoreCAM, colorize, normalize, upsample
+from .cam import GradCAM, GradCAMPlusPlus, LayerCAM, ScoreCAM
 from .gradients import IntegratedGradients, Saliency, SmoothGrad
 from .maximize import MaximizeActivation
+from .pictures import colorize, normalize, upsample
 
 __all__ = ["METHODS", "Inspector", "inspect"]
 
@@ -67,7 +68,7 @@ def _resize_nearest(img: np.ndarray, size: int) -> np.ndarray:
     return img[rows][:, cols]
 
 
-class Inspector(anywidget.AnyWidget):
+class Inspector(Pictured, anywidget.AnyWidget):
     """Browse a model's insides for a few images: feature maps, top-k, Grad-CAM, max-activation.
 
     Use :func:`nbvis.inspect.inspect` to make one.
@@ -118,8 +119,7 @@ class Inspector(anywidget.AnyWidget):
         self._cam_engine = self._engines["Grad-CAM"]
         # (image, class asked for, method) -> (map in [0, 1] at the image's size, class, layer)
         self._maps: dict[tuple[int, int, str], tuple[np.ndarray, int, str]] = {}
-        self._picture_id = uuid.uuid4().hex
-        self._shown = False
+        self._init_picture()
         self._probs: np.ndarray | None = None
         names = [self._name(v) for v in self.labels] if self.labels is not None else []
         if self.labels is not None and len(self.labels) != len(self.images):
@@ -203,7 +203,7 @@ class Inspector(anywidget.AnyWidget):
         grid = self._timed("feature maps", work)
         if grid is not None:
             self._grid = grid
-            self._refresh_picture()
+            self.refresh_picture()
 
     def _update_predictions(self) -> None:
         def work() -> np.ndarray:
@@ -275,7 +275,7 @@ class Inspector(anywidget.AnyWidget):
         cam = self._timed(self.method, work)
         if cam is not None:
             self._cam = cam
-            self._refresh_picture()
+            self.refresh_picture()
 
     # -- the picture -------------------------------------------------------------------
 
@@ -311,30 +311,8 @@ class Inspector(anywidget.AnyWidget):
         body = "".join(parts)
         return f'<div style="display:flex;gap:16px;flex-wrap:wrap;align-items:flex-start">{body}</div>'
 
-    def _picture_output(self) -> dict[str, Any]:
-        return picture_data(repr(self), self.picture_html(), uid=self._uid)
-
     def __repr__(self) -> str:
         return f"<nbvis inspector: {len(self.images)} images, {len(self._infos)} layers>"
-
-    def _ipython_display_(self) -> None:
-        from ..widgets._display import display_live_and_picture
-
-        display_live_and_picture(self, self._picture_output(), self._picture_id)
-        self._shown = True
-
-    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        bundle: Any = super()._repr_mimebundle_(**kwargs)
-        data = bundle[0] if isinstance(bundle, tuple) else bundle
-        data.update({k: v for k, v in self._picture_output().items() if k == "text/html"})
-        return bundle
-
-    def _refresh_picture(self) -> None:
-        if not self._shown:
-            return
-        from IPython.display import update_display
-
-        update_display(self._picture_output(), raw=True, display_id=self._picture_id)
 
     def _on_request(self, _widget: Any, content: Any, _buffers: Any) -> None:
         if isinstance(content, dict) and content.get("type") == "maximize":

@@ -132,12 +132,10 @@ def test_every_method_can_be_chosen_and_its_map_is_the_engines(comms):
 def test_maps_are_cached_per_image_class_and_method(comms):
     w = inspect(models.functional(), models.images(2))
     w.method = "Score-CAM"
-    first = w._status["ms"]["Score-CAM"]
     cached = w.attribution(w.image, w.target, "Score-CAM")
     w.method = "Grad-CAM"
     w.method = "Score-CAM"  # back: served from the cache
     assert w.attribution(w.image, w.target, "Score-CAM") is cached
-    assert w._status["ms"]["Score-CAM"] < first
     w.image = 1
     assert w.attribution(1, -1, "Score-CAM") is not cached and len(w._maps) == 3  # 2 for image 0, 1 for image 1
 

@@ -184,3 +184,23 @@ def test_input_space_methods_explain_why_a_multi_input_model_is_refused():
     with pytest.raises(ValueError, match=r"x: Saliency explains a single-input model; this one takes 2 inputs"):
         Saliency(model).attribute(x)
     assert LayerCAM(model).attribute(x).maps.shape == (2, 16, 16)  # the CAMs handle it
+
+
+def test_results_convert_like_their_main_array_and_say_what_they_hold(model, x):
+    from nbvis.inspect import Activations, MaximizeActivation
+
+    cam = GradCAM(model, "c2").attribute(x, target=1)
+    np.testing.assert_array_equal(np.asarray(cam), cam.maps)  # Captum's users write this
+    assert np.asarray(cam, dtype=np.float64).dtype == np.float64
+    assert "maps=array(4, 16, 16) float32" in repr(cam) and "np.asarray gives .maps" in repr(cam)
+    sal = Saliency(model).attribute(x)
+    np.testing.assert_array_equal(np.asarray(sal), sal.attributions)
+    assert "attributions=array(4, 32, 32, 3) float32" in repr(sal) and "delta=None" in repr(sal)
+    one = Activations(model, ["c1"]).attribute(x)
+    np.testing.assert_array_equal(np.asarray(one), one["c1"])
+    both = Activations(model, ["c1", "c2"]).attribute(x)
+    with pytest.raises(TypeError, match=r"LayerActivations holds 2 layers, so it is no single array; take one by path: result\['c1'\]"):
+        np.asarray(both)
+    best = MaximizeActivation(model, "c2").attribute([0, 1], steps=2)
+    assert np.asarray(best).shape == best.images.shape == (2, 32, 32, 3)
+    assert "filters=array(2,) int" in repr(best)
