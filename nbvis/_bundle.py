@@ -1,6 +1,6 @@
 """The built front end (``nbvis/static/``, made by ``npm --prefix js run build``).
 
-One file per widget module (chart, table, inspector) plus the page-wide Vega runtime.
+One file per bundle of ``js/entries.mjs``: a module per widget kind plus the page-wide Vega runtime.
 Nothing here imports a widget, so the widget layer and the export layer both use it.
 """
 
@@ -9,8 +9,9 @@ from __future__ import annotations
 import functools
 import hashlib
 from pathlib import Path
+from typing import Any
 
-__all__ = ["STATIC", "runtime_source", "source", "static_file"]
+__all__ = ["STATIC", "Module", "runtime_source", "source", "static_file"]
 
 STATIC = Path(__file__).parent / "static"
 
@@ -39,3 +40,19 @@ def runtime_source() -> tuple[str, str]:
     """The Vega runtime bundle and a short hash of it (the page-wide cache key)."""
     text = source("runtime.js")
     return text, hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+class Module:
+    """A widget class's ``_esm``: the text of a built front-end module, read when the first
+    widget is made (so the class imports without a build, and a missing build is reported
+    where it matters).
+
+    >>> class MyWidget(anywidget.AnyWidget):
+    ...     _esm = Module("chart.js")
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __get__(self, widget: object, owner: type | None = None) -> Any:
+        return self if widget is None else source(self.name)

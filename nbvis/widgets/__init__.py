@@ -6,10 +6,17 @@
 * :class:`Panel` — a laid-out box of widgets that renders in every anywidget host
   (``js/src/panel.js``);
 * :class:`View` and :class:`PictureBox` — titled panels of them whose output also
-  carries a picture (what ``nbvis.show`` returns).
+  carries a picture (what ``nbvis.show`` returns);
+* :class:`Pictured` — the mixin of every widget that leaves a picture of itself
+  (charts, tables, boxes, the Inspector).
+
+``Adapter``, ``Change``, ``FunctionAdapter``, ``LiveWidget``, ``Module`` and ``Pictured``
+are extension points for nbvis's own widget kinds, not a stable API yet.
 """
 
-from ._live import Adapter, Change, FunctionAdapter, LiveWidget, Module
+from .._bundle import Module
+from ._display import Pictured
+from ._live import Adapter, Change, FunctionAdapter, LiveWidget
 from .boxes import PictureBox, View
 from .chart import ChartWidget
 from .panel import Panel
@@ -25,6 +32,7 @@ __all__ = [
     "Module",
     "Panel",
     "PictureBox",
+    "Pictured",
     "TableWidget",
     "VegaRuntime",
     "View",

@@ -1,14 +1,17 @@
-"""Displaying a widget next to its picture, and the end-of-cell hook."""
+"""Displaying a widget next to its picture (:class:`Pictured`), and the end-of-cell hook."""
 
 from __future__ import annotations
 
 import sys
+import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from IPython.core.getipython import get_ipython
 
-__all__ = ["CellEndHook", "display_live_and_picture", "ipython", "threads_deliver"]
+from ..export import picture_data
+
+__all__ = ["CellEndHook", "Pictured", "display_live_and_picture", "ipython", "threads_deliver"]
 
 
 def ipython() -> Any:
@@ -87,3 +90,64 @@ class CellEndHook:
     def _fire(self, *_args: Any) -> None:
         self.disarm()
         self._callback()
+
+
+class Pictured:
+    """Mixin for a widget that leaves a picture of itself (charts, boxes, the Inspector).
+
+    Its output is two outputs: the live view, then :meth:`picture_html` as an output of
+    its own under one display id (hidden next to the live view by a CSS rule and the
+    widget's ``_uid``), which :meth:`refresh_picture` brings up to date without making
+    the front end draw a new view. That picture is what a notebook shows once the kernel
+    and the widget state are gone: nbconvert, GitHub, nbviewer. ``_repr_mimebundle_``
+    (a widget returned by ``display()`` or a library's own output) carries it too.
+
+    A subclass calls :meth:`_init_picture` in ``__init__`` and implements
+    :meth:`picture_html`; it may override :meth:`_on_shown` and :meth:`_static_bundle`.
+    """
+
+    _uid: str
+
+    def _init_picture(self) -> None:
+        self._picture_id = uuid.uuid4().hex  # one id: every displayed copy is refreshed
+        self._shown = False
+
+    def picture_html(self) -> str | None:
+        """The widget as HTML (images and escaped text), or ``None`` for no picture (yet)."""
+        raise NotImplementedError
+
+    def _picture_output(self) -> dict[str, Any]:
+        try:
+            return picture_data(repr(self), self.picture_html(), uid=self._uid)
+        except Exception as exc:  # a picture that cannot be made must not lose the live output
+            return {"text/plain": f"{self!r}\n(no static picture: {exc})"}
+
+    def _static_bundle(self) -> dict[str, Any]:
+        """The picture's MIME data for ``_repr_mimebundle_``."""
+        picture = self.picture_html()
+        return {"text/html": picture} if picture else {}
+
+    def _on_shown(self) -> None:
+        """Called after each display of the live view and its picture."""
+
+    def _ipython_display_(self) -> None:
+        display_live_and_picture(self, self._picture_output(), self._picture_id)
+        self._shown = True
+        self._on_shown()
+
+    def refresh_picture(self) -> None:
+        """Bring the picture output of every display up to date."""
+        if not self._shown:
+            return
+        from IPython.display import update_display
+
+        update_display(self._picture_output(), raw=True, display_id=self._picture_id)
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        bundle: Any = super()._repr_mimebundle_(**kwargs)  # type: ignore[misc]
+        data: dict[str, Any] = bundle[0] if isinstance(bundle, tuple) else bundle  # anywidget: (data, metadata)
+        try:
+            data.update(self._static_bundle())
+        except Exception as exc:
+            data["text/plain"] = f"{data.get('text/plain', '')}\n(no static picture: {exc})"
+        return bundle

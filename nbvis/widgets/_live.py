@@ -29,14 +29,14 @@ from typing import Any, Protocol
 import anywidget
 import traitlets as t
 
-from .._bundle import source
 from .._columns import Table, encode
 from .._store import STATE_ROWS, DataStore, LodKind
-from ..export import Snapshot, TableSnapshot, file_suffix, picture_data, picture_html, save, static_bundle
+from ..export import Snapshot, TableSnapshot, file_suffix, save, static_bundle
+from ..export import picture_html as snapshot_html
 from ._cells import CellCharts
-from ._display import CellEndHook, display_live_and_picture, ipython, threads_deliver
+from ._display import CellEndHook, Pictured, ipython, threads_deliver
 
-__all__ = ["CHUNK_ROWS", "Adapter", "Change", "FunctionAdapter", "LiveWidget", "Module"]
+__all__ = ["CHUNK_ROWS", "Adapter", "Change", "FunctionAdapter", "LiveWidget"]
 
 #: Rows per data message: a bigger transfer is split, and shown once complete. 262,144
 #: rows of a line series are ~2.4 MB on the wire (bench/chunks.py), under every host's
@@ -87,22 +87,11 @@ class FunctionAdapter:
         return self.append_change(widget, *args, **kwargs)
 
 
-class Module:
-    """The text of a built front-end module, read when the first widget is made (so the
-    class imports without a build, and a missing build is reported where it matters)."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-
-    def __get__(self, widget: object, owner: type | None = None) -> Any:
-        return self if widget is None else source(self.name)
-
-
 def _data_to_json(_value: int, widget: LiveWidget) -> dict[str, Any]:
     return widget._state_payload()
 
 
-class LiveWidget(anywidget.AnyWidget):
+class LiveWidget(Pictured, anywidget.AnyWidget):
     """A widget whose data are named datasets that can grow after it is displayed."""
 
     _data = t.Int(0).tag(sync=True, to_json=_data_to_json)
@@ -126,8 +115,7 @@ class LiveWidget(anywidget.AnyWidget):
         self._timer: threading.Timer | None = None
         self._last_flush = 0.0
         self._cell_end = CellEndHook(self._on_cell_end)
-        self._display_id = uuid.uuid4().hex
-        self._displayed = False
+        self._init_picture()
         self._picture_dirty = False
         self._closed = False
         super().__init__(_uid=uuid.uuid4().hex, **kwargs)
@@ -208,10 +196,6 @@ class LiveWidget(anywidget.AnyWidget):
     def append_rows(self, name: str, columns: Columns) -> None:
         """Append rows to dataset ``name`` (columns as accepted by :meth:`Table.append`)."""
         self.apply(Change(append={name: columns}))
-
-    def replace_rows(self, name: str, columns: Columns) -> None:
-        """Replace all rows of dataset ``name``."""
-        self.apply(Change(replace={name: columns}))
 
     def _set_spec(self, spec: dict[str, Any]) -> None:
         msg = f"{type(self).__name__} has no spec to change"
@@ -352,34 +336,18 @@ class LiveWidget(anywidget.AnyWidget):
         sizes = ", ".join(f"{name}: {table.n} rows" for name, table in self._store.tables.items())
         return f"<nbvis chart ({sizes})>"
 
-    def _picture_output(self) -> dict[str, Any]:
-        """The picture as an output of its own: hidden next to the live view (a CSS rule
-        and the widget's id), what shows where there is none."""
-        try:
-            return picture_data(repr(self), picture_html(self.snapshot()), uid=self._uid)
-        except Exception as exc:
-            return {"text/plain": f"{self!r}\n(no static picture: {exc})"}
+    def picture_html(self) -> str | None:
+        return snapshot_html(self.snapshot())
 
-    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        bundle: Any = super()._repr_mimebundle_(**kwargs)
-        data: dict[str, Any] = bundle[0] if isinstance(bundle, tuple) else bundle  # anywidget: (data, metadata)
-        try:
-            data.update(static_bundle(self.snapshot()))
-        except Exception as exc:
-            data["text/plain"] = f"{data.get('text/plain', '')}\n(no static picture: {exc})"
+    def _static_bundle(self) -> dict[str, Any]:
+        bundle = static_bundle(self.snapshot())
         with self._lock:
             self._picture_dirty = False
         return bundle
 
-    def _ipython_display_(self) -> None:
-        # Two outputs: the live widget, and its picture (hidden while the widget is live,
-        # what shows once the kernel and the widget state are gone). The picture has the
-        # widget's display id, refreshed at the end of a cell that changed it:
-        # refreshing the live output would make the front end draw a new view.
-        display_live_and_picture(self, self._picture_output(), self._display_id)
+    def _on_shown(self) -> None:
         with self._lock:
             self._picture_dirty = False
-        self._displayed = True
         shell = ipython()
         if shell is not None:  # re-running this cell frees this widget once nothing holds it
             CellCharts.of(shell).displayed(self)
@@ -389,10 +357,8 @@ class LiveWidget(anywidget.AnyWidget):
             if self.comm is None:
                 return
             self.send_state("_data")
-            refresh = self._displayed and self._picture_dirty
+            refresh = self._shown and self._picture_dirty
         if refresh:
-            from IPython.display import update_display
-
-            update_display(self._picture_output(), raw=True, display_id=self._display_id)
+            self.refresh_picture()
             with self._lock:
                 self._picture_dirty = False

@@ -20,18 +20,18 @@ from typing import Any
 import numpy as np
 import traitlets as t
 
+from .._bundle import Module
 from .._columns import ColumnSpec, Repeated, Table
+from .._contract import SCALARS
 from .._downsample import m4
 from ..export import PICTURE_COLUMNS, Snapshot
 from ..runs import Run, RunSet
 from ..runs._run import Hub, Rows, read_runs
 from ..runs._tail import POLL, LogdirTail, Watcher
-from ._live import LiveWidget, Module
+from ._live import LiveWidget
 
-__all__ = ["X_AXES", "RunsBoard", "run_color"]
+__all__ = ["RunsBoard", "run_color"]
 
-SCALARS = "scalars"
-X_AXES = ("step", "relative", "wall")
 # Vega's category10 then the lighter half of category20: what TensorBoard-like boards use
 _PALETTE = (
     "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",

@@ -7,25 +7,23 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from ..export import picture_data, static_html
-from ._display import CellEndHook, display_live_and_picture
+from ..export import static_html
+from ._display import CellEndHook, Pictured
 from ._live import LiveWidget
 from .panel import Node, Panel, column, text, widget
 
 __all__ = ["PictureBox", "View"]
 
 
-class PictureBox(Panel):
-    """A :class:`~nbvis.widgets.panel.Panel` whose output is two outputs: the live box,
-    then a picture of its charts (``text/html`` with PNG images and escaped tables)
-    under one display id, which is what nbconvert, GitHub and nbviewer show when the
-    notebook is saved without widget state. Subclasses say what the box holds
-    (:meth:`layout`) and what the picture holds (:meth:`picture_sections`)."""
+class PictureBox(Pictured, Panel):
+    """A :class:`~nbvis.widgets.panel.Panel` that leaves a picture of its charts
+    (``text/html`` with PNG images and escaped tables; see :class:`Pictured`).
+    Subclasses say what the box holds (:meth:`layout_tree`) and what the picture holds
+    (:meth:`picture_sections`)."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(_uid=uuid.uuid4().hex, **kwargs)
-        self._picture_id = uuid.uuid4().hex  # one id: every displayed copy is refreshed
-        self._shown = False
+        self._init_picture()
         self._picture_hook = CellEndHook(self.refresh_picture)
 
     def layout_tree(self) -> Node:
@@ -40,29 +38,15 @@ class PictureBox(Panel):
         """(title, widgets) per section of the picture; ``None`` for no picture (yet)."""
         raise NotImplementedError
 
-    def _picture_html(self) -> str | None:
+    def picture_html(self) -> str | None:
         sections = self.picture_sections()
         if sections is None:
             return None
         return static_html([(title, [w.snapshot() for w in widgets]) for title, widgets in sections])
 
-    def _picture_output(self) -> dict[str, Any]:
-        return picture_data(repr(self), self._picture_html(), uid=self._uid)
-
-    def _ipython_display_(self) -> None:
-        self.show()
-
     def show(self) -> None:
         """Display the live box, and after it an output for its picture."""
-        display_live_and_picture(self, self._picture_output(), self._picture_id)
-        self._shown = True
-
-    def refresh_picture(self) -> None:
-        """Bring the picture output of every :meth:`show` up to date."""
-        from IPython.display import update_display
-
-        if self._shown:
-            update_display(self._picture_output(), raw=True, display_id=self._picture_id)
+        self._ipython_display_()
 
     def refresh_picture_at_cell_end(self) -> None:
         """Bring the picture up to date once the running cell ends (outside IPython: now).
@@ -72,14 +56,6 @@ class PictureBox(Panel):
         """
         if not self._picture_hook.arm():
             self.refresh_picture()
-
-    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        bundle: Any = super()._repr_mimebundle_(**kwargs)
-        data: dict[str, Any] = bundle[0] if isinstance(bundle, tuple) else bundle
-        picture = self._picture_html()
-        if picture:
-            data["text/html"] = picture
-        return bundle
 
 
 class View(PictureBox):

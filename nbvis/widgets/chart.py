@@ -14,11 +14,10 @@ from typing import Any
 import ipywidgets
 import traitlets as t
 
-from .._bundle import runtime_source
+from .._bundle import Module, runtime_source
 from .._columns import Table
-from .._store import LodKind
 from ..export import Snapshot, full_spec, take_snapshot
-from ._live import Adapter, LiveWidget, Module
+from ._live import LiveWidget
 from .runtime import VegaRuntime
 
 __all__ = ["ChartWidget"]
@@ -62,20 +61,9 @@ class ChartWidget(LiveWidget):
     #: the runtime's hash: a page that already imported it needs no model lookup
     _runtime_hash = t.Unicode().tag(sync=True)
 
-    def __init__(
-        self,
-        spec: Mapping[str, Any],
-        tables: Mapping[str, Table],
-        *,
-        adapter: Adapter | None = None,
-        flush_interval: float = 0.1,
-        lod: Mapping[str, LodKind] | None = None,
-        window: int | None = None,
-        **kwargs: Any,
-    ) -> None:
+    def __init__(self, spec: Mapping[str, Any], tables: Mapping[str, Table], **kwargs: Any) -> None:
         runtime = VegaRuntime.shared()
-        super().__init__(tables, adapter=adapter, flush_interval=flush_interval, lod=lod, window=window,
-                         spec=dict(spec), _runtime=runtime, _runtime_hash=runtime.hash, **kwargs)
+        super().__init__(tables, spec=dict(spec), _runtime=runtime, _runtime_hash=runtime.hash, **kwargs)
         self.observe(self._on_spec_change, names="spec")
 
     def _on_request(self, kind: str, content: dict[str, Any]) -> None:

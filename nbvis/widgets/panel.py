@@ -19,7 +19,7 @@ import anywidget
 import ipywidgets
 import traitlets as t
 
-from ._live import Module
+from .._bundle import Module
 
 __all__ = ["Node", "Panel", "column", "image", "row", "tabs", "text", "toggle", "widget"]
 

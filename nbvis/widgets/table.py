@@ -7,10 +7,11 @@ from typing import Any
 
 import traitlets as t
 
+from .._bundle import Module
 from .._columns import Table
 from .._contract import ROWS
 from ..export import TableSnapshot
-from ._live import Adapter, LiveWidget, Module
+from ._live import Adapter, LiveWidget
 
 __all__ = ["TableWidget"]
 
