@@ -20,17 +20,22 @@ __all__ = [
     "BINS",
     "CELLS",
     "EVENTS",
+    "HOVER_PARAM",
     "IMAGES",
     "MATRIX",
     "PIXELS",
     "RASTER",
     "ROWS",
+    "SCALARS",
     "SMOOTHED",
     "STATS",
+    "THIN_FIELD",
     "TILES",
     "VALUES",
     "VEGA_LITE_SCHEMA",
     "VEGA_LITE_VERSION",
+    "X_AXES",
+    "ZOOM_PARAM",
     "ChartMeta",
     "ColorMeta",
     "ImagesMeta",
@@ -72,6 +77,21 @@ PIXELS = "pixels"
 TILES = "tiles"
 #: Table rows (``c0``, ``c1``, ...; ``depth``, ``parent`` for tree tables).
 ROWS = "rows"
+#: A runs board's long rows (``run``, ``tag``, ``step``, ``time``, ``value``).
+SCALARS = "scalars"
+
+# -- names both sides use (js/src/contract.js has these; tests/unit/test_contract.py checks them) ----
+# The browser finds a chart's datasets from its spec and ``usermeta.nbvis``, so it needs
+# none of the dataset names above but ROWS and SCALARS (widgets of their own, no spec).
+#: The runs board's x axes: steps, time since the run began, wall-clock time.
+X_AXES = ("step", "relative", "wall")
+#: The interval param of an XY chart bound to its scales; the browser sets its signals
+#: ``zoom_x`` and ``zoom_y`` (Shift-drag box zoom).
+ZOOM_PARAM = "zoom"
+#: The hover selection of an XY chart's rule and points, which the line layer replaces.
+HOVER_PARAM = "hover"
+#: The row field the browser sets on the rows it thins out for hovering a big line.
+THIN_FIELD = "nbvis_thin"
 
 
 class _LodKeys(TypedDict):

@@ -1,23 +1,12 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import * as vega from "vega";
 import * as vl from "vega-lite";
 import { liveSpec, namedDatasets } from "../src/runtime/spec.js";
 
-// the shape of nbvis's line chart: a line and filtered hover layers over one named dataset
-const LINE = {
-  width: 400,
-  height: 200,
-  layer: [
-    { data: { name: "values" }, mark: "line", encoding: { x: { field: "x", type: "quantitative" }, y: { field: "y", type: "quantitative" } } },
-    {
-      data: { name: "values" },
-      transform: [{ filter: "!datum.nbvis_thin" }],
-      mark: "point",
-      encoding: { x: { field: "x", type: "quantitative" }, y: { field: "y", type: "quantitative" } },
-    },
-  ],
-};
+// Python's line_spec(["loss", "val_loss"]), as tests/unit/test_contract.py keeps it
+const LINE = JSON.parse(readFileSync(new URL("./fixtures/line_spec.json", import.meta.url), "utf8"));
 
 /** The largest per-tuple lookup any operator holds after `replaces` replacements of 500 rows. */
 async function largestLookup(spec, replaces) {

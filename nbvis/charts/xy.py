@@ -15,7 +15,19 @@ from typing import Any, Literal
 import numpy as np
 
 from .._columns import ColumnSpec, Table
-from .._contract import EVENTS, SMOOTHED, VALUES, ChartMeta, LodMeta, SmoothMeta, chart_meta, with_meta
+from .._contract import (
+    EVENTS,
+    HOVER_PARAM,
+    SMOOTHED,
+    THIN_FIELD,
+    VALUES,
+    ZOOM_PARAM,
+    ChartMeta,
+    LodMeta,
+    SmoothMeta,
+    chart_meta,
+    with_meta,
+)
 from .._inputs import XYSeries, xy_series
 from .._validate import (
     check_bool,
@@ -161,7 +173,7 @@ def _options(options: XYOptions | None, given: dict[str, Any], builder: str) -> 
 
 
 def _zoom(encodings: list[str]) -> list[dict[str, Any]]:
-    return [{"name": "zoom", "select": {"type": "interval", "encodings": encodings, "translate": PAN},
+    return [{"name": ZOOM_PARAM, "select": {"type": "interval", "encodings": encodings, "translate": PAN},
              "bind": "scales"}]
 
 
@@ -224,18 +236,18 @@ def line_spec(
             {"data": {"name": SMOOTHED}, "mark": {"type": "line", "clip": True, "strokeWidth": 2}, "encoding": lines}
         )
     # the hover rule: follows the nearest point's x, with every series' tooltip there;
-    # rows the browser thins out for hovering a big series (nbvis_thin, js/src/runtime/lod-view.js)
-    hover_rows = [{"filter": "!datum.nbvis_thin"}]
+    # rows the browser thins out for hovering a big series (THIN_FIELD, js/src/runtime/lod-view.js)
+    hover_rows = [{"filter": f"!datum.{THIN_FIELD}"}]
     layers.append(
         {
             "data": {"name": dataset},
             "transform": hover_rows,
-            "params": [{"name": "hover", "select": {"type": "point", "encodings": ["x"], "nearest": True,
+            "params": [{"name": HOVER_PARAM, "select": {"type": "point", "encodings": ["x"], "nearest": True,
                                                     "on": "pointermove", "clear": "pointerout"}}],
             "mark": {"type": "rule", "clip": True, "color": "#888", "strokeWidth": 1},
             "encoding": {
                 "x": lines["x"],
-                "opacity": {"condition": {"param": "hover", "empty": False, "value": 0.6}, "value": 0},
+                "opacity": {"condition": {"param": HOVER_PARAM, "empty": False, "value": 0.6}, "value": 0},
             },
         }
     )
@@ -247,7 +259,7 @@ def line_spec(
             "mark": {"type": "point", "clip": True, "filled": True, "size": 40},
             "encoding": {
                 **lines,
-                "opacity": {"condition": {"param": "hover", "empty": False, "value": 1}, "value": 0},
+                "opacity": {"condition": {"param": HOVER_PARAM, "empty": False, "value": 1}, "value": 0},
                 "tooltip": tooltip,
             },
         }

@@ -7,12 +7,13 @@ import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from .._contract import X_AXES
 from .._validate import check_choice, check_smoothing
 from ..runs import Run, RunSet
 from ..runs._run import check_logdir, read_run, scan_logdir, warn_problems
 from ..runs._storage import Storage, is_url
 from ..runs._tail import POLL, LogdirTail
-from ..widgets.board import X_AXES, RunsBoard
+from ..widgets.board import RunsBoard
 
 __all__ = ["runs"]
 

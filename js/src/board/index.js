@@ -3,6 +3,8 @@
 // solo, regex filters, smoothing, x axis, linked zoom, highlight), so it works while the
 // kernel is busy. Nothing the user named is parsed as HTML: run names, tags, hparams
 // and notes are text nodes or canvas text.
+import { SCALARS, X_AXES } from "../contract.js";
+import { addStyle } from "../css.js";
 import { connectStore, hidePictures, storeOf } from "../model.js";
 import { BoardData, parseFilter, visibleRuns } from "./series.js";
 import { Plot } from "./plot.js";
@@ -41,14 +43,6 @@ const CSS = `
 .nbvis-board-table tbody tr { cursor: pointer; }
 .nbvis-board-parallel { margin-top: 6px; }
 `;
-
-function injectStyle() {
-  if (document.getElementById(STYLE_ID)) return;
-  const style = document.createElement("style");
-  style.id = STYLE_ID;
-  style.textContent = CSS;
-  document.head.append(style);
-}
 
 function control(labelText, input) {
   const label = document.createElement("label");
@@ -95,7 +89,7 @@ export class Board {
   }
 
   build() {
-    injectStyle();
+    addStyle(this.el, STYLE_ID, CSS);
     this.el.classList.add("nbvis-board", "nbvis-chart");
     const bar = document.createElement("div");
     bar.className = "nbvis-board-bar";
@@ -117,7 +111,9 @@ export class Board {
     });
     const axis = document.createElement("select");
     axis.className = "nbvis-board-xaxis";
-    for (const [value, text] of [["step", "step"], ["relative", "relative time"], ["wall", "wall time"]]) {
+    const labels = { step: "step", relative: "relative time", wall: "wall time" };
+    for (const value of X_AXES) {
+      const text = labels[value] ?? value;
       const option = document.createElement("option");
       option.value = value;
       option.textContent = text;
@@ -215,7 +211,7 @@ export class Board {
   }
 
   ingest(store) {
-    const table = store.tables.get("scalars");
+    const table = store.tables.get(SCALARS);
     if (!table) return;
     if (table.n < this.data.read) this.data = new BoardData(); // replaced (a reset)
     if (this.data.ingest(table)) {

@@ -1,6 +1,10 @@
 // Shift-drag zoom: a box over the plot; on release the view zooms to its x range (and
 // its y range for points). Vega's own drag pans only without Shift (see the spec's PAN).
+import { ZOOM_PARAM } from "../contract.js";
 import { plotOrigin } from "./origin.js";
+
+const ZOOM_X = `${ZOOM_PARAM}_x`;
+const ZOOM_Y = `${ZOOM_PARAM}_y`;
 
 /**
  * Listen for Shift-drags on `container`. `getView()` is the current Vega view or null.
@@ -12,7 +16,7 @@ export function installBrush(container, getView, { points }) {
     const view = getView();
     if (!event.shiftKey || !view || event.button !== 0) return;
     try {
-      view.signal("zoom_x");
+      view.signal(ZOOM_X);
     } catch {
       return; // a chart without zoom
     }
@@ -57,11 +61,11 @@ export function installBrush(container, getView, { points }) {
       const current = getView();
       if (!current || Math.abs(b.qx - b.px) < 3) return;
       const sx = current.scale("x");
-      current.signal("zoom_x", [sx.invert(Math.min(b.px, b.qx)), sx.invert(Math.max(b.px, b.qx))]);
+      current.signal(ZOOM_X, [sx.invert(Math.min(b.px, b.qx)), sx.invert(Math.max(b.px, b.qx))]);
       if (points && Math.abs(b.qy - b.py) >= 3) {
         const sy = current.scale("y");
         try {
-          current.signal("zoom_y", [sy.invert(Math.max(b.py, b.qy)), sy.invert(Math.min(b.py, b.qy))]);
+          current.signal(ZOOM_Y, [sy.invert(Math.max(b.py, b.qy)), sy.invert(Math.min(b.py, b.qy))]);
         } catch {
           // no zoom on y
         }

@@ -1,5 +1,6 @@
 // The level of detail of one chart view: which rows of a big series Vega draws for the
 // range in view (lod.js does the selection on the store's typed arrays).
+import { THIN_FIELD } from "../contract.js";
 import { LineLod, PointLod } from "../lod.js";
 
 /** Rows above which a dataset is drawn with a level of detail (see lod.js). */
@@ -29,7 +30,7 @@ export function thinForHover(rows, domain, width) {
   let lastSeries = null;
   for (const row of rows) {
     const column = Math.floor((row.x - domain[0]) * scale);
-    if (row.series === lastSeries && column === last) row.nbvis_thin = true;
+    if (row.series === lastSeries && column === last) row[THIN_FIELD] = true;
     last = column;
     lastSeries = row.series;
   }

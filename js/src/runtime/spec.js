@@ -1,4 +1,5 @@
 // What a view embeds: the kernel's spec with the view's local choices applied. Pure.
+import { HOVER_PARAM } from "../contract.js";
 
 /** Names of the datasets a Vega-Lite spec refers to by name. */
 export function namedDatasets(spec, found = new Set()) {
@@ -89,7 +90,7 @@ export function canvasSpec(spec, meta) {
       const opacity = encoding.opacity;
       if (opacity?.condition && "value" in opacity.condition) encoding.opacity = { value: opacity.condition.value };
       // a zoom param on a hover layer stays; the hover selection itself is the layer's
-      const kept = (params ?? []).filter((p) => p.name !== "hover");
+      const kept = (params ?? []).filter((p) => p.name !== HOVER_PARAM);
       return { ...rest, ...(kept.length ? { params: kept } : {}), data: { name: type === "rule" ? LINE_RULE : LINE_HOVER, format: { parse: null } },
                encoding };
     }
