@@ -9,9 +9,13 @@
 from __future__ import annotations
 
 import importlib
+import importlib.metadata
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+try:  # written once, in js/package.json, which the build reads
+    __version__ = importlib.metadata.version("nbvis")
+except importlib.metadata.PackageNotFoundError:  # imported from a checkout that was never installed
+    __version__ = "0+unknown"
 __all__ = [
     "ChartWidget",
     "TableWidget",

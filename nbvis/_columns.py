@@ -1,7 +1,8 @@
 """Kernel-side columnar tables and their binary wire encoding.
 
 A chart's data lives here as named tables of growable numpy columns. Numeric
-columns are float64; categorical columns (e.g. series names) are integer codes
+columns are float64, or stored as they are sent where a column is ``compact``
+(int32, float32, uint8); categorical columns (e.g. series names) are integer codes
 plus an append-only list of categories. :func:`encode` turns a row range of a
 table into a small JSON header plus one little-endian buffer per column — the
 only form in which data travels to the browser.
@@ -140,7 +141,7 @@ class ColumnSpec:
     ----------
     kind : {"number", "category"}
         Numbers are stored as float64; categories as codes into a list of strings.
-    precision : {"exact", "f32"}
+    precision : {"exact", "f32", "u8"}
         Wire precision of a number column. ``"exact"`` sends int32 when every value
         is an integer in range and float64 otherwise; ``"f32"`` sends float32 (about
         7 significant digits), falling back to float64 for values beyond float32's range;

@@ -17,7 +17,9 @@ nbvis_install() {  # nbvis_install EXTRAS
   "$VENV/bin/python" -m pip install -q -e ".[$1]" 2>&1 | grep -v "^WARNING: Location" || true
   if [ "$1" = test ]; then nbvis_install_torch_cpu; fi
   # fails loudly if the build did not happen
-  "$VENV/bin/python" -c "from nbvis._bundle import source; [source(f) for f in ('chart.js', 'table.js', 'runtime.js', 'inspector.js', 'board.js', 'panel.js')]"
+  # shellcheck disable=SC2046  # one argument per bundle of js/entries.mjs
+  "$VENV/bin/python" -c "import sys; from nbvis._bundle import source; [source(f) for f in sys.argv[1:]]" \
+    $(node js/entries.mjs)
 }
 
 nbvis_install_torch_cpu() {  # the tests' Keras torch backend: PyTorch's CPU build, never the CUDA one
