@@ -1,9 +1,12 @@
 // The Inspector widget's view: layer list, image picker, feature-map grid, top-k,
-// attribution overlay (a method selector: Grad-CAM, Score-CAM, SmoothGrad, ...) and max-activation gallery. The kernel computes; this draws uint8
-// pictures from binary buffers on canvases. Every label is set as text, never as HTML.
+// attribution overlay (a method selector: Grad-CAM, Score-CAM, SmoothGrad, ...) and
+// max-activation gallery. The kernel computes; this draws uint8 pictures from binary
+// buffers on canvases. Every label is set as text, never as HTML.
 
+import { addStyle } from "./css.js";
 import { hidePictures } from "./model.js";
 
+const STYLE_ID = "nbvis-inspector-style";
 const CSS = `
 .nbvis-insp{font:12px/1.4 sans-serif;display:grid;grid-template-columns:minmax(320px,1fr) 300px;gap:10px;max-width:980px}
 .nbvis-insp .row{display:flex;gap:6px;align-items:center;flex-wrap:wrap;margin:4px 0}
@@ -55,7 +58,7 @@ function drawImage(canvas, data, n, h, w, channels, i, scale = 1) {
 }
 
 function render({ model, el: root }) {
-  const style = el("style", { textContent: CSS });
+  addStyle(root, STYLE_ID, CSS);
   const layerSelect = el("select", { className: "nbvis-layer" });
   const perTile = el("input", { type: "checkbox", className: "nbvis-per-tile" });
   const prev = el("button", { textContent: "◀", className: "nbvis-prev" });
@@ -103,7 +106,7 @@ function render({ model, el: root }) {
     el("div", { textContent: "Predictions (click one to explain it)" }),
     preds,
   );
-  const box = el("div", { className: "nbvis-insp" }, style, left, right, status);
+  const box = el("div", { className: "nbvis-insp" }, left, right, status);
   root.append(box);
 
   const debug = { cols: 0, tiles: 0 };

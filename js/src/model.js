@@ -1,5 +1,6 @@
 // What every data widget module shares: the model's columnar data store, fed by the
 // `_data` state and binary `data` messages, and hiding the widget's picture output.
+import { addStyle } from "./css.js";
 import { DataStore } from "./store.js";
 
 // One module instance is loaded per model by anywidget, but hosts that load a module
@@ -69,21 +70,17 @@ export function connectStore(model) {
 
 // Every displayed widget also has an output with its picture, for when no live view can
 // be drawn (a notebook reopened after its kernel is gone). Next to a live view it is
-// hidden, by CSS rules in one page-wide style element: in JupyterLab and Notebook the
-// output after a live chart's, and in every front end the picture that carries this
-// widget's id. Rules, not a style set on an element: `update_display` replaces the
-// picture's element, and a rule hides the new one too.
+// hidden, by CSS rules in one page-wide style element (the pictures live outside the
+// widget's own root): in JupyterLab and Notebook the output after a live chart's, and in
+// every front end the picture that carries this widget's id. Rules, not a style set on
+// an element: `update_display` replaces the picture's element, and a rule hides the new
+// one too.
 const PICTURE_STYLE = "nbvis-picture-style";
+const PICTURE_CSS =
+  ".jp-OutputArea-child:has(.nbvis-chart, .nbvis-insp, .nbvis-panel) + .jp-OutputArea-child:has(.nbvis-static) { display: none; }\n";
 
 export function hidePictures(uid) {
-  let style = document.getElementById(PICTURE_STYLE);
-  if (!style) {
-    style = document.createElement("style");
-    style.id = PICTURE_STYLE;
-    style.textContent =
-      ".jp-OutputArea-child:has(.nbvis-chart, .nbvis-insp, .nbvis-panel) + .jp-OutputArea-child:has(.nbvis-static) { display: none; }\n";
-    document.head.append(style);
-  }
+  const style = addStyle(document, PICTURE_STYLE, PICTURE_CSS);
   if (!uid) return;
   const rule = `.nbvis-static[data-nbvis-uid="${CSS.escape(String(uid))}"] { display: none; }\n`;
   if (!style.textContent.includes(rule)) style.textContent += rule;
