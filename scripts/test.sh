@@ -2,7 +2,8 @@
 # Runs the whole test suite on a fresh machine: installs what it needs (virtualenv,
 # pip and npm packages, Debian's chromium when /usr/bin/chromium is missing), then the
 # quality gates (ruff, mypy, eslint, node's test runner) and pytest.
-# Extra arguments go to pytest, e.g. `bash scripts/test.sh -k linechart`.
+# Extra arguments go to pytest, e.g. `bash scripts/test.sh -k linechart`;
+# NBVIS_TEST_WORKERS=0 runs the tests in one process.
 source "$(dirname "$0")/env.sh"
 nbvis_install test
 if [ ! -x /usr/bin/chromium ]; then
@@ -15,4 +16,6 @@ fi
 "$VENV/bin/mypy"
 npm --prefix js run --silent lint
 npm --prefix js test --silent
-exec "$VENV/bin/python" -m pytest -q -ra --durations=25 "$@"
+# Two workers (the machine's 2 cores); each group of tests that shares a server or a trained
+# model stays on one worker (tests/conftest.py). The 25 slowest tests are listed at the end.
+exec "$VENV/bin/python" -m pytest -q -ra --durations=25 -n "${NBVIS_TEST_WORKERS:-2}" --dist loadgroup "$@"

@@ -23,10 +23,27 @@ BROWSER_DIR = Path(__file__).parent / "browser"
 _FOREIGN_ERRORS = re.compile(r"Failed to load resource: the server responded with a status of 404")
 
 
+# pytest-xdist (scripts/test.sh runs `-n 2 --dist loadgroup`): each worker process starts
+# its own JupyterLab and Chromium (session fixtures) when its first browser test needs them.
+# A module whose fixture trains, computes for a minute or starts a server stays on one
+# worker (one group), so that work is done once.
+MODULE_GROUPS = {
+    "test_faithfulness.py": "faithfulness",
+    "test_watch_s3.py": "s3",
+    "test_export_browser.py": "export",  # one run of the catalogue notebook for its tests
+}
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
-        if BROWSER_DIR in Path(str(item.fspath)).parents:
+        path = Path(str(item.fspath))
+        if BROWSER_DIR in path.parents:
             item.add_marker(pytest.mark.browser)
+        if path.name in MODULE_GROUPS:
+            item.add_marker(pytest.mark.xdist_group(MODULE_GROUPS[path.name]))
+        elif "marimo" in item.name:  # marimo keeps its config in the home directory
+            item.add_marker(pytest.mark.xdist_group("marimo"))
 
 
 @pytest.fixture(scope="session")

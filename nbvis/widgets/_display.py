@@ -123,9 +123,8 @@ class Pictured:
             return {"text/plain": f"{self!r}\n(no static picture: {exc})"}
 
     def _static_bundle(self) -> dict[str, Any]:
-        """The picture's MIME data for ``_repr_mimebundle_``."""
-        picture = self.picture_html()
-        return {"text/html": picture} if picture else {}
+        """The picture's MIME data for ``_repr_mimebundle_`` (marked with the widget's id)."""
+        return {k: v for k, v in self._picture_output().items() if k == "text/html"}
 
     def _on_shown(self) -> None:
         """Called after each display of the live view and its picture."""

@@ -121,6 +121,45 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+# What a server's log says when another process took its port between free_port() and its bind
+_PORT_TAKEN = ("already in use", "Address in use", "EADDRINUSE")
+
+
+def serve(argv: list[str], *, ready: str, what: str, log: Path, env: dict[str, str] | None = None,
+          cwd: Path | None = None, timeout: float = 120, tries: int = 4) -> tuple[subprocess.Popen, int]:
+    """Start a server on a free port of 127.0.0.1 (``{port}`` in ``argv``) and wait until
+    ``ready`` (a path) answers; returns the process and its port.
+
+    The port is free when chosen, but another process (a second pytest-xdist worker, a
+    kernel) may bind it before the server does: the server is told not to move to
+    another port, and is started again on a new one when its log says the port was taken.
+    """
+    for attempt in range(tries):
+        port = free_port()
+        with open(log, "w") as out:  # the child keeps its own copy of the descriptor
+            proc = subprocess.Popen([a.replace("{port}", str(port)) for a in argv], cwd=cwd, env=env,
+                                    stdout=out, stderr=subprocess.STDOUT)
+        try:
+            wait_until_serving(proc, f"http://127.0.0.1:{port}{ready}", what, log, timeout)
+            return proc, port
+        except RuntimeError:
+            stop_process(proc)
+            taken = any(text in log.read_text() for text in _PORT_TAKEN)
+            if not taken or attempt == tries - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def stop_process(proc: subprocess.Popen) -> None:
+    """Terminate a server, and kill it if it has not exited within 15 s."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=15)
+
+
 class LabServer:
     """JupyterLab on 127.0.0.1 serving a scratch root directory."""
 
@@ -133,8 +172,6 @@ class LabServer:
         (config / "labconfig" / "page_config.json").write_text(
             json.dumps({"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}})
         )
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
         env = dict(os.environ)
         env.update(
             JUPYTER_CONFIG_DIR=str(config),
@@ -145,12 +182,11 @@ class LabServer:
             TF_CPP_MIN_LOG_LEVEL="2",
         )
         self.env = env
-        self.log = open(self.tmp / "server.log", "w")  # noqa: SIM115 - closed in stop()
-        self.proc = subprocess.Popen(
+        self.proc, self.port = serve(
             [
                 sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root",
                 "--ServerApp.token=", "--ServerApp.password=", "--ServerApp.ip=127.0.0.1",
-                f"--ServerApp.port={self.port}", f"--ServerApp.root_dir={self.root}",
+                "--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--ServerApp.root_dir={self.root}",
                 "--ServerApp.disable_check_xsrf=True",
                 f"--LabApp.workspaces_dir={self.tmp / 'workspaces'}",
                 f"--LabApp.user_settings_dir={self.tmp / 'settings'}",
@@ -159,9 +195,9 @@ class LabServer:
                 "--LabApp.news_url=None",
                 "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
             ],
-            env=env, stdout=self.log, stderr=subprocess.STDOUT,
+            ready="/api/status", what="JupyterLab", log=self.tmp / "server.log", env=env,
         )
-        wait_until_serving(self.proc, f"{self.url}/api/status", "JupyterLab", self.tmp / "server.log")
+        self.url = f"http://127.0.0.1:{self.port}"
 
     def write_notebook(self, name: str, cells: list[str], *, metadata: dict | None = None) -> Path:
         nb = nbformat.v4.new_notebook()
@@ -188,12 +224,7 @@ class LabServer:
             )
 
     def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-        self.log.close()
+        stop_process(self.proc)
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 

@@ -17,10 +17,12 @@ ARTIFACTS = ROOT / "tests" / "artifacts"
 
 
 @pytest.fixture(scope="module")
-def executed() -> nbformat.NotebookNode:
-    nb = nbformat.read(ROOT / "examples" / "01_charts.ipynb", as_version=4)
-    NotebookClient(nb, timeout=600, kernel_name="python3",
-                   resources={"metadata": {"path": str(ROOT / "examples")}}).execute()
+def executed(tmp_path_factory: pytest.TempPathFactory) -> nbformat.NotebookNode:
+    from notebooks.test_saved_state import examples_copy
+
+    folder = examples_copy(tmp_path_factory.mktemp("export"))
+    nb = nbformat.read(folder / "01_charts.ipynb", as_version=4)
+    NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(folder)}}).execute()
     return nb
 
 

@@ -62,8 +62,17 @@ def debug(lab):
     return lab.page.evaluate("() => document.querySelector('.nbvis-insp').parentElement.__nbvis_inspector")
 
 
-def engine_brightest(lab):
-    return int(lab.execute("print(int(np.argmax(w.activations(w.layer, w.image).mean(axis=(0, 1)))))").strip())
+def brightest_agrees(lab):
+    """The canvas's brightest tile is the filter with the largest mean activation, up to one
+    grey level: tiles share one normalisation to 0-255, so two filters whose means are
+    within 1/255 of the range are a tie the rounding may break either way (the kernel's
+    weights come from a short fit, whose floats differ between CPUs)."""
+    tile = lab.page.evaluate(BRIGHTEST_TILE)
+    means, level = json.loads(lab.execute(
+        "import json\na = w.activations(w.layer, w.image)\n"
+        "print(json.dumps([a.mean(axis=(0, 1)).tolist(), float(a.max() - a.min()) / 255]))"))
+    assert means[tile] >= max(means) - level, (tile, int(np.argmax(means)), means)
+    return True
 
 
 def test_clicking_through_layers_images_classes_and_filters_agrees_with_the_engine(lab):
@@ -75,13 +84,13 @@ def test_clicking_through_layers_images_classes_and_filters_agrees_with_the_engi
 
     # the brightest tile (shared normalisation) is the filter with the largest mean activation
     assert debug(lab)["tiles"] == 16
-    assert lab.page.evaluate(BRIGHTEST_TILE) == engine_brightest(lab)
+    assert brightest_agrees(lab)
 
     # switch layer from the list
     lab.page.select_option("select.nbvis-layer", "conv3")
     lab.page.wait_for_function(
         "() => document.querySelector('.nbvis-insp').parentElement.__nbvis_inspector.tiles === 32")
-    assert lab.page.evaluate(BRIGHTEST_TILE) == engine_brightest(lab)
+    assert brightest_agrees(lab)
     switch_ms = json.loads(lab.execute("import json; print(json.dumps(w._status['ms']))"))["feature maps"]
     print(f"layer switch, kernel side: {switch_ms} ms")
 
@@ -91,7 +100,7 @@ def test_clicking_through_layers_images_classes_and_filters_agrees_with_the_engi
     lab.page.wait_for_function(
         "() => document.querySelector('.nbvis-insp').parentElement.__nbvis_inspector.camImage === 3")
     lab.page.wait_for_function("(b) => document.querySelector('canvas.nbvis-grid').toDataURL() !== b", arg=before)
-    assert lab.page.evaluate(BRIGHTEST_TILE) == engine_brightest(lab)
+    assert brightest_agrees(lab)
 
     # choose the second-ranked class: the CAM's hottest point is where the engine's is
     second = lab.page.locator(".nbvis-preds .pred").nth(1)
@@ -101,11 +110,13 @@ def test_clicking_through_layers_images_classes_and_filters_agrees_with_the_engi
         "(t) => document.querySelector('.nbvis-insp').parentElement.__nbvis_inspector.camTarget === t", arg=target)
     lut = json.loads(lab.execute("import json; print(json.dumps(colormap('jet').tolist()))"))
     hot = lab.page.evaluate(HOTTEST_HEAT, lut)
-    expected = json.loads(lab.execute(
+    expected, at_hot = json.loads(lab.execute(
         "cam = GradCAM(model).attribute(test.images[3:4], target=[w.target]).maps\n"
         "heat = normalize(upsample(cam, (64, 64)))[0]\n"
-        "print(json.dumps([int(v) for v in np.unravel_index(np.argmax(heat), heat.shape)]))"))
-    assert abs(hot[0] - expected[0]) <= 2 and abs(hot[1] - expected[1]) <= 2, (hot, expected)
+        f"print(json.dumps([[int(v) for v in np.unravel_index(np.argmax(heat), heat.shape)], float(heat[{hot[0]}, {hot[1]}])]))"))
+    # the hottest pixel drawn is the engine's, or within one colour level of it (a near-tie)
+    near = abs(hot[0] - expected[0]) <= 2 and abs(hot[1] - expected[1]) <= 2
+    assert near or at_hot >= 1 - 1 / 255, (hot, expected, at_hot)
 
     # the true class is shown as text; another colour map redraws the CAM
     truth = lab.execute("print(test.class_names[test.labels[3]])").strip()

@@ -3,6 +3,9 @@ browser; after a kernel restart the output still shows the chart, as a picture."
 
 from __future__ import annotations
 
+import contextlib
+import json
+
 CELL = "c = nbvis.linechart(np.random.default_rng(0).random(15_000), x_label='step', y_label='loss')\nc"
 LIVE = ("import ipywidgets\nfrom nbvis.widgets import ChartWidget\n"
         "print(sum(isinstance(w, ChartWidget) for w in ipywidgets.widgets.widget._instances.values()))")
@@ -54,8 +57,12 @@ def test_after_a_kernel_restart_the_saved_notebook_still_shows_a_picture_of_the_
     lab.open("restart.ipynb")
     lab.run_all()
     lab.wait_rows([15_000, 6])
-    lab.page.wait_for_timeout(1500)  # the picture outputs are drawn, then hidden by the live views
-    assert lab.page.evaluate(OUTPUTS) == {"live": 2, "pictures": [[0, 0, True], [0, 0, True]]}
+    # the picture outputs are drawn (the images load), then hidden by the live views
+    expected = {"live": 2, "pictures": [[0, 0, True], [0, 0, True]]}
+    with contextlib.suppress(Exception):  # the assertion below says what is there instead
+        wanted = json.dumps(json.dumps(expected, separators=(",", ":")))
+        lab.page.wait_for_function(f"() => JSON.stringify(({OUTPUTS})()) === {wanted}", timeout=30_000)
+    assert lab.page.evaluate(OUTPUTS) == expected
     lab.save()
     lab.page.evaluate("() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.restart()")
     lab.page.wait_for_function(
@@ -67,7 +74,10 @@ def test_after_a_kernel_restart_the_saved_notebook_still_shows_a_picture_of_the_
     lab.page.wait_for_function(
         "() => document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .nbvis-static img').length === 2",
         timeout=30_000)
-    lab.page.wait_for_timeout(1000)
+    lab.page.wait_for_function(  # both pictures loaded and laid out
+        "() => [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .nbvis-static img')]"
+        ".every((img) => img.complete && img.naturalWidth > 0 && img.getBoundingClientRect().height > 100)",
+        timeout=30_000)
     shown = lab.page.evaluate(OUTPUTS)
     assert shown["live"] == 0
     (width, height, loaded), (_, view_height, view_loaded) = shown["pictures"]

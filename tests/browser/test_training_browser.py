@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 SETUP = """
 import os, time
 os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
@@ -15,8 +13,15 @@ model = keras.Sequential([keras.Input((16,)), keras.layers.Dense(32, activation=
                           keras.layers.Dense(2, activation="softmax")])
 model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
 
-class Slow(keras.callbacks.Callback):  # ~25 ms steps, so the run lasts long enough to watch
+class Slow(keras.callbacks.Callback):
+    # ~25 ms steps; holds before steps 30 and 180 until the test opens their gate (a file),
+    # so the run is still going whenever the test looks, however slow this machine is
+    def __init__(self):
+        super().__init__(); self.steps = 0
     def on_train_batch_end(self, batch, logs=None):
+        self.steps += 1
+        while self.steps in (30, 180) and not os.path.exists(f"gate-{self.steps}"):
+            time.sleep(0.02)
         time.sleep(0.025)
 
 class PoisonAfter(keras.callbacks.Callback):
@@ -74,54 +79,66 @@ def find(summaries, x_title, y_title):
     raise AssertionError(f"no {x_title}/{y_title} chart in {summaries}")
 
 
+def wait_chart(lab, index: int, condition: str, timeout: float = 60) -> dict:
+    """Wait until chart ``index`` (page order, as :func:`charts`) meets ``condition``, a JS
+    expression over ``c`` (rows, xDomain, smoothing, smoothed); returns its summary."""
+    lab.page.wait_for_function(
+        """([i, condition]) => {
+             const el = document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .nbvis-chart')[i];
+             const d = el && el.__nbvis, v = d && d.view;
+             if (!v) return false;
+             let smoothed = null;
+             try { smoothed = v.data('smoothed').length; } catch (e) { /* no smoothing */ }
+             const c = { rows: v.data('values').length, xDomain: v.scale('x').domain(),
+                         smoothing: d.smoothing ?? null, smoothed };
+             return new Function('c', `return (${condition});`)(c);
+           }""",
+        arg=[index, condition], timeout=timeout * 1000,
+    )
+    return charts(lab)[index]
+
+
 def test_points_arrive_during_fit_and_the_chart_zooms_smooths_and_rescales_while_it_runs(lab):
     lab.server.write_notebook("fit.ipynb", [SETUP, FIT])
     lab.open("fit.ipynb")
     lab.start_command("notebook:run-all-cells")
+    # 1. the fit holds before step 30: 29 points are drawn while the cell still runs
     lab.page.wait_for_function(
-        """() => [...document.querySelectorAll('.nbvis-chart')].some((el) => el.__nbvis?.view?.data('values').length > 20)""",
+        "() => [...document.querySelectorAll('.nbvis-chart')].some((el) => el.__nbvis?.view?.data('values').length === 29)",
         timeout=60_000,
     )
-    # 1. points arrive during training, not only at its end
+    index = find(charts(lab), "Batch", "loss")[0]
+    held = wait_chart(lab, index, "c.rows === 29")
     assert kernel_busy(lab)
-    first = find(charts(lab), "Batch", "loss")[1]["rows"]
-    time.sleep(1.0)
-    index, second = find(charts(lab), "Batch", "loss")
-    assert kernel_busy(lab), "the run ended too soon to observe it"
-    assert second["rows"] > first, (first, second)
 
     # 2. zoom (wheel) works while the kernel is busy in fit(), and holds while points stream in
     canvas = lab.page.locator(".nbvis-chart canvas").nth(index)
     box = canvas.bounding_box()
     lab.page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5)
     lab.page.mouse.wheel(0, -800)
-    lab.page.wait_for_timeout(300)
-    zoomed = find(charts(lab), "Batch", "loss")[1]
-    span = zoomed["xDomain"][1] - zoomed["xDomain"][0]
-    assert span < 0.7 * zoomed["rows"], (zoomed["xDomain"], zoomed["rows"])  # x = step = 1..rows
-    lab.page.wait_for_timeout(800)
-    later = find(charts(lab), "Batch", "loss")[1]
+    zoomed = wait_chart(lab, index, f"c.xDomain[1] - c.xDomain[0] < 0.7 * {held['rows']}")  # x = step = 1..rows
+    (lab.server.root / "gate-30").touch()  # on to the next gate, before step 180
+    later = wait_chart(lab, index, f"c.rows > {zoomed['rows']}")
     assert kernel_busy(lab)
-    assert later["rows"] > zoomed["rows"] and later["xDomain"] == zoomed["xDomain"], (zoomed, later)
+    assert later["xDomain"] == zoomed["xDomain"], (zoomed, later)
     assert later["embeds"] == 1  # zooming and streaming never re-embed
 
     # 3. the smoothing slider and the log toggle work while the kernel is busy
     chart = lab.page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .nbvis-chart").nth(index)
     slider = chart.locator(".nbvis-smoothing")
     slider.fill("0.95")
-    lab.page.wait_for_timeout(200)
-    smoothed = find(charts(lab), "Batch", "loss")[1]
-    assert smoothed["smoothing"] == 0.95 and smoothed["smoothed"] == smoothed["rows"]
+    wait_chart(lab, index, "c.smoothing === 0.95 && c.smoothed === c.rows")
     chart.locator(".nbvis-log").check()
     lab.page.wait_for_function(
         "(i) => document.querySelectorAll('.nbvis-chart')[i].__nbvis.view.scale('y').type === 'log'", arg=index
     )
     assert kernel_busy(lab), "controls must be shown working while fit() still runs"
     lab.screenshot("fit_during_training")
+    (lab.server.root / "gate-180").touch()
 
     # 4. after the run: everything arrived, val_ metrics beside their base metric
     lab.wait_idle(timeout=120)
-    lab.page.wait_for_timeout(500)
+    wait_chart(lab, find(charts(lab), "Batch", "loss")[0], "c.rows === 180")
     summaries = charts(lab)
     # the output was refreshed once at the end (to carry pictures): still one live view per chart
     assert len(summaries) == 4 and all(s is not None for s in summaries), summaries

@@ -80,16 +80,19 @@ def test_model_summary_folds_nested_models_and_the_weight_dropdown_works_while_t
     assert sum(b[2] for b in kernel_bins) == 36  # the 3x3x1x4 kernel
 
     # the kernel is busy for a while: the drop-down still switches the histogram
+    # the kernel runs until the test releases it (a file); window.__done says whether it returned
     lab.page.evaluate(
         """() => { const k = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
-             window.__busy = k.requestExecute({ code: 'import time; time.sleep(6)' }).done; }""")
+             const code = "import os, time\\nwhile not os.path.exists('release-views'):\\n    time.sleep(0.05)";
+             window.__done = false;
+             window.__busy = k.requestExecute({ code }).done.then(() => { window.__done = true; }); }""")
     wait_for(lab, "() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status === 'busy'")
     select.select_option(index=1)
     wait_for(lab, "() => window.__nbvisProbe.charts()[2].__nbvis.view.signal('nbvis_choice') === 1")
     bias_bins = drawn_bins()
     assert sum(b[2] for b in bias_bins) == 4 and all(b[0] <= 7 <= b[1] for b in bias_bins if b[2])
-    assert lab.page.evaluate(
-        "() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status") == "busy"
+    assert lab.page.evaluate("() => window.__done") is False  # switched while the kernel was busy
+    (lab.server.root / "release-views").touch()
     lab.page.evaluate("() => window.__busy")
     lab.screenshot("views_model")
 

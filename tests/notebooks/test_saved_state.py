@@ -57,10 +57,19 @@ def test_points_streamed_in_later_cells_are_in_the_saved_state():
 import pytest
 
 
+def examples_copy(where: Path) -> Path:
+    """A copy of examples/ to run notebooks in: what they write (logs, saved charts) stays
+    there, so two test workers never write the same file."""
+    import shutil
+
+    return Path(shutil.copytree(ROOT / "examples", where / "examples", ignore=shutil.ignore_patterns("logs", "out")))
+
+
 @pytest.mark.parametrize("name", sorted(p.name for p in (ROOT / "examples").glob("*.ipynb")))
-def test_example_notebook_runs_without_errors(name):
-    nb = nbformat.read(ROOT / "examples" / name, as_version=4)
-    NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(ROOT / "examples")}}).execute()
+def test_example_notebook_runs_without_errors(name, tmp_path):
+    folder = examples_copy(tmp_path)
+    nb = nbformat.read(folder / name, as_version=4)
+    NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(folder)}}).execute()
     errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert not errors, errors[0]["evalue"] if errors else ""
 

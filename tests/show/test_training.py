@@ -3,6 +3,7 @@
 import subprocess
 import sys
 import textwrap
+import time
 
 import keras
 import numpy as np
@@ -98,9 +99,14 @@ def test_nan_loss_keeps_the_chart_working_and_marks_where_it_started():
 def test_the_batch_hook_never_sends_a_message_per_batch(comms):
     x, y = data(2048)
     cb = nbvis.show.fit_callbacks(display=False)
+    start = time.monotonic()
     model().fit(x, y, epochs=2, batch_size=16, verbose=0, callbacks=[cb])  # 256 steps
+    elapsed = time.monotonic() - start
     sent = sum(len(c.custom()) for c in comms)
-    assert cb.step == 256 and sent < 256 / 4, sent
+    charts = len(cb.plots.charts)
+    # each chart sends at most once per flush interval (0.1 s), plus its first and last message,
+    # however long fit() takes on this machine; and never one message per batch
+    assert cb.step == 256 and sent <= charts * (elapsed / 0.1 + 2) and sent < 256, (sent, elapsed)
     rows = sum(ch.tables["values"].n for ch in cb.plots.charts.values())
     assert rows == 2 * 256 + 2 * 2  # nothing lost: 2 batch charts x 256 steps + 2 epoch charts x 2 epochs
 

@@ -24,7 +24,7 @@ def test_the_version_is_written_once_in_package_json_and_read_back_everywhere():
     assert importlib.metadata.version("nbvis") == version == nbvis.__version__
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
     assert "version" not in pyproject["project"] and "version" in pyproject["project"]["dynamic"]
-    assert not re.search(r"__version__\s*=\s*['\"]\d", (ROOT / "nbvis" / "__init__.py").read_text())
+    assert not re.search(r"__version__\s*=\s*['\"]\d+\.\d+", (ROOT / "nbvis" / "__init__.py").read_text())
 
 
 def test_every_place_that_lists_the_bundles_agrees_with_js_entries():

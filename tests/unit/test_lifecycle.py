@@ -57,17 +57,23 @@ def live_charts() -> int:
 def test_close_frees_the_kernel_side_rows_and_forgets_the_chart(counting):
     nbvis.linechart([1.0, 2.0]).close()  # first use: imports and the runtime bundle, cached for good
     gc.collect()
-    tracemalloc.start()
+    # only what nbvis's own code allocated counts: threads that earlier tests left running
+    # (timers, executors) allocate too, and would be counted by the process-wide total
+    mine = [tracemalloc.Filter(True, "*/nbvis/*", all_frames=True)]
+
+    def held() -> int:
+        gc.collect()
+        return sum(t.size for t in tracemalloc.take_snapshot().filter_traces(mine).statistics("filename"))
+
+    tracemalloc.start(32)
     try:
-        before = tracemalloc.get_traced_memory()[0]
+        before = held()
         chart = nbvis.linechart({"a": np.random.default_rng(0).random(500_000), "b": np.zeros(500_000)})
         chart.append({"a": [1.0, 2.0]})  # a pending flush (timer) too
-        gc.collect()
-        holding = tracemalloc.get_traced_memory()[0] - before
+        holding = held() - before
         n_live = live_charts()
         chart.close()
-        gc.collect()
-        after = tracemalloc.get_traced_memory()[0] - before
+        after = held() - before
     finally:
         tracemalloc.stop()
     assert holding > 8_000_000  # a million rows: x, y and series codes

@@ -97,7 +97,8 @@ def s3() -> Iterator[dict]:
     options = {
         "endpoint_url": f"http://127.0.0.1:{proxy.port}", "key": "testing", "secret": "testing",
         "client_kwargs": {"region_name": "eu-west-1"},
-        "config_kwargs": {"retries": {"max_attempts": 1}, "connect_timeout": 2, "read_timeout": 5},
+        # one attempt (a failure must reach the board), but time for a slow reply on a busy machine
+        "config_kwargs": {"retries": {"max_attempts": 1}, "connect_timeout": 10, "read_timeout": 30},
         "skip_instance_cache": True,
     }
     import s3fs

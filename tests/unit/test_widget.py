@@ -40,8 +40,10 @@ def test_initial_data_travels_as_binary_buffers_in_the_open_message(comms):
     assert len(json.dumps(state["_data"])) <= len(json.dumps(small_state["_data"])) + 3  # "1000" vs "1"
 
 
-def test_appends_are_coalesced_into_few_messages_with_consecutive_seq(comms):
+def test_appends_are_coalesced_into_few_messages_with_consecutive_seq(comms, monkeypatch):
     chart = nbvis.linechart(pts(0, 2))
+    # one timer flush at most in this test, however slowly the loop below runs on this machine
+    monkeypatch.setattr(chart, "_flush_interval", 3600.0)
     for i in range(2, 102):
         chart.append(pts(i, i + 1))
     chart.flush()
