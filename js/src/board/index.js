@@ -329,9 +329,16 @@ export class Board {
 
   drawLegend() {
     const visible = new Set(this.visible());
+    const shown = this.runsInfo().filter(
+      (info) => !(this.state.runFilter instanceof RegExp) || this.state.runFilter.test(info.name));
+    const bads = shown.map((info) => this.data.tags.reduce((n, tag) => n + (this.data.get(info.name, tag)?.nonFinite ?? 0), 0));
+    // entries are rebuilt only when what they show changed: a redraw for a hover must not
+    // replace the entry under the pointer between a press and its release (the click is lost)
+    const key = JSON.stringify(shown.map((info, i) => [info.name, info.color, visible.has(info.name), bads[i]]));
+    if (key === this.legendKey) return;
+    this.legendKey = key;
     const entries = [];
-    for (const info of this.runsInfo()) {
-      if (this.state.runFilter instanceof RegExp && !this.state.runFilter.test(info.name)) continue;
+    for (const [i, info] of shown.entries()) {
       const entry = document.createElement("span");
       entry.className = "nbvis-board-run";
       entry.dataset.run = info.name;
@@ -340,7 +347,7 @@ export class Board {
       dot.className = "nbvis-board-swatch";
       dot.style.background = info.color;
       entry.append(dot, document.createTextNode(info.name));
-      const bad = this.data.tags.reduce((n, tag) => n + (this.data.get(info.name, tag)?.nonFinite ?? 0), 0);
+      const bad = bads[i];
       if (bad) {
         const mark = document.createElement("span");
         mark.className = "nbvis-board-dim";
