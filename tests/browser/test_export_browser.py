@@ -18,7 +18,7 @@ ARTIFACTS = ROOT / "tests" / "artifacts"
 
 @pytest.fixture(scope="module")
 def executed(tmp_path_factory: pytest.TempPathFactory) -> nbformat.NotebookNode:
-    from notebooks.test_saved_state import examples_copy
+    from notebooks.examples import examples_copy
 
     folder = examples_copy(tmp_path_factory.mktemp("export"))
     nb = nbformat.read(folder / "01_charts.ipynb", as_version=4)

@@ -55,14 +55,7 @@ def test_points_streamed_in_later_cells_are_in_the_saved_state():
 
 
 import pytest
-
-
-def examples_copy(where: Path) -> Path:
-    """A copy of examples/ to run notebooks in: what they write (logs, saved charts) stays
-    there, so two test workers never write the same file."""
-    import shutil
-
-    return Path(shutil.copytree(ROOT / "examples", where / "examples", ignore=shutil.ignore_patterns("logs", "out")))
+from notebooks.examples import examples_copy
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in (ROOT / "examples").glob("*.ipynb")))
