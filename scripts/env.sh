@@ -14,7 +14,9 @@ nbvis_install() {  # nbvis_install EXTRAS
   "$VENV/bin/python" -m pip install -q -U pip 2>&1 | grep -v "^WARNING: Location" || true
   # The front-end dependencies are pinned by js/package-lock.json.
   (cd js && npm ci --no-audit --no-fund --loglevel=error)
-  "$VENV/bin/python" -m pip install -q -e ".[$1]" 2>&1 | grep -v "^WARNING: Location" || true
+  # --no-compile: Python compiles on first import only the modules a run imports (compiling
+  # every installed file, TensorFlow's and PyTorch's included, is minutes of CPU on 2 cores)
+  "$VENV/bin/python" -m pip install -q --no-compile -e ".[$1]" 2>&1 | grep -v "^WARNING: Location" || true
   if [ "$1" = test ]; then nbvis_install_torch_cpu; fi
   # fails loudly if the build did not happen
   # shellcheck disable=SC2046  # one argument per bundle of js/entries.mjs
@@ -28,9 +30,9 @@ nbvis_install_torch_cpu() {  # the tests' Keras torch backend: PyTorch's CPU bui
   tag="$("$VENV/bin/python" -c 'import sys; print(f"cp{sys.version_info[0]}{sys.version_info[1]}")')"
   wheel="$(ls "${PIP_FIND_LINKS:-/opt/wheels}"/torch-*+cpu-"$tag"-*.whl 2>/dev/null | head -1 || true)"
   if [ -n "$wheel" ]; then  # a CPU wheel on this machine's disk
-    "$VENV/bin/python" -m pip install -q "$wheel" 2>&1 | grep -v "^WARNING: Location" || true
+    "$VENV/bin/python" -m pip install -q --no-compile "$wheel" 2>&1 | grep -v "^WARNING: Location" || true
   else  # PyTorch's own index of CPU builds (about 200 MB, not the several GB of PyPI's CUDA build)
-    "$VENV/bin/python" -m pip install -q torch --index-url https://download.pytorch.org/whl/cpu 2>&1 \
+    "$VENV/bin/python" -m pip install -q --no-compile torch --index-url https://download.pytorch.org/whl/cpu 2>&1 \
       | grep -v "^WARNING: Location" || echo "nbvis: no PyTorch CPU build; the torch backend tests are skipped" >&2
   fi
 }

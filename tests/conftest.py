@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+import comm
 import pytest
+from comm.base_comm import BaseComm
 
 if TYPE_CHECKING:
     from browser.lab import Lab, LabServer
@@ -34,16 +37,37 @@ MODULE_GROUPS = {
 }
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+def test_group(nodeid: str) -> str | None:
+    """The group a test runs in (on one worker), from its node id; None: any worker."""
+    module = nodeid.split("::", 1)[0].rsplit("/", 1)[-1]
+    if module in MODULE_GROUPS:
+        return MODULE_GROUPS[module]
+    if "marimo" in nodeid.split("::", 1)[-1]:  # marimo keeps its config in the home directory
+        return "marimo"
+    return None
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """``--dist loadgroup`` with the groups of :func:`test_group`. xdist's own loadgroup reads
+    ``xdist_group`` marks through a private node attribute that pytest 9.2 no longer has, so
+    its groups were silently ignored (every test went to any worker)."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class GroupScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return test_group(nodeid) or nodeid
+
+    return GroupScheduling(config, log)
+
+
+@pytest.hookimpl
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
-        path = Path(str(item.fspath))
-        if BROWSER_DIR in path.parents:
+        if BROWSER_DIR in Path(str(item.fspath)).parents:
             item.add_marker(pytest.mark.browser)
-        if path.name in MODULE_GROUPS:
-            item.add_marker(pytest.mark.xdist_group(MODULE_GROUPS[path.name]))
-        elif "marimo" in item.name:  # marimo keeps its config in the home directory
-            item.add_marker(pytest.mark.xdist_group("marimo"))
 
 
 @pytest.fixture(scope="session")
@@ -68,33 +92,92 @@ def browser() -> Iterator[object]:
         browser.close()
 
 
+class _SharedPage:
+    """One Chromium page per worker that keeps JupyterLab loaded between tests: loading the
+    app and restoring its layout is ~7 s of CPU in software-rendered Chromium, opening a
+    notebook in the loaded app ~0.3 s. Dropped (and made again) when a test leaves it unusable."""
+
+    def __init__(self, browser: object) -> None:
+        self.browser = browser
+        self.context: object | None = None
+        self.page: object | None = None
+
+    def get(self) -> object:
+        if self.page is None:
+            self.context = self.browser.new_context(viewport={"width": 1280, "height": 1000})
+            self.page = self.context.new_page()
+        return self.page
+
+    def drop(self) -> None:
+        if self.context is not None:
+            with contextlib.suppress(Exception):
+                self.context.close()
+        self.context = self.page = None
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
+    report = yield
+    if report.when == "call":
+        item.stash[_CALL_FAILED] = report.failed
+    return report
+
+
+_CALL_FAILED = pytest.StashKey[bool]()
+
+
+def _failed(item: pytest.Item) -> bool:
+    return item.stash.get(_CALL_FAILED, False)
+
+
+@pytest.fixture(scope="session")
+def shared_page(browser: object) -> Iterator[_SharedPage]:
+    shared = _SharedPage(browser)
+    yield shared
+    shared.drop()
+
+
 @pytest.fixture
-def lab(lab_server: LabServer, browser: object, request: pytest.FixtureRequest) -> Iterator[Lab]:
-    """A fresh browser page on JupyterLab; fails the test on any console error."""
+def lab(lab_server: LabServer, shared_page: _SharedPage, request: pytest.FixtureRequest) -> Iterator[Lab]:
+    """JupyterLab in a browser page; fails the test on any console error.
+
+    The page is the worker's shared one (JupyterLab stays loaded; the test's notebooks are
+    closed and its kernels shut down afterwards), or a fresh one for a test marked
+    ``own_page`` (one that changes the page itself, e.g. its style sheets).
+    """
     from browser.lab import Lab
 
-    context = browser.new_context(viewport={"width": 1280, "height": 1000})
-    page = context.new_page()
+    own = request.node.get_closest_marker("own_page") is not None
+    if own:
+        context = shared_page.browser.new_context(viewport={"width": 1280, "height": 1000})
+        page = context.new_page()
+    else:
+        page = shared_page.get()
     lab = Lab(lab_server, page)
     yield lab
     try:
         lab.screenshot(request.node.name)
     finally:
-        context.close()
-        lab_server.shutdown_kernels()
+        try:
+            if own:
+                context.close()
+            elif lab.foreign_errors or _failed(request.node) or not lab.close_all():
+                # the host's errors a test expects may still come, a failed test may have left
+                # anything behind, and a page that is not JupyterLab any more is of no use:
+                # the next test makes a new page
+                shared_page.drop()
+        except Exception:
+            shared_page.drop()
+            raise
+        finally:
+            lab.detach()
+            lab_server.shutdown_kernels()
     errors = [e for e in lab.errors
               if not _FOREIGN_ERRORS.search(e) and not any(text in e for text in lab.foreign_errors)]
     assert not errors, f"browser console errors: {errors}"
 
 
 # -- a recording comm, so widgets can be tested without a kernel -------------------------
-
-
-from typing import Any
-
-import comm
-import pytest
-from comm.base_comm import BaseComm
 
 
 class RecordingComm(BaseComm):

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+
+import numpy as np
+
 CHARTS = "[...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .nbvis-chart')]"
 # Where Vega's plot area starts on its canvas: the view's padding plus its origin.
 ORIGIN = "((v) => { const p = v.padding(), o = v.origin(); return [o[0] + p.left, o[1] + p.top]; })"
@@ -70,10 +74,19 @@ ZOOM = f"""async ([index, lo, hi]) => {{
 }}"""
 
 PIXELS = f"""(index) => {{
-  const layer = {CHARTS}[index].__nbvis.lines;
-  const c = layer.canvas;
-  return Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data);
+  const c = {CHARTS}[index].__nbvis.lines.canvas;
+  const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  let text = '';
+  for (let i = 0; i < data.length; i += 0x8000) text += String.fromCharCode(...data.subarray(i, i + 0x8000));
+  return {{ width: c.width, height: c.height, rgba: btoa(text) }};
 }}"""
+
+
+def pixels(lab, index: int = 0) -> np.ndarray:
+    """The line layer's canvas of chart ``index`` as an (height, width, 4) uint8 array."""
+    got = lab.page.evaluate(PIXELS, index)
+    rgba = np.frombuffer(base64.b64decode(got["rgba"]), dtype=np.uint8)
+    return rgba.reshape(got["height"], got["width"], 4)
 
 
 def check(lab, lo=-1e300, hi=1e300, stride=1, index=0):

@@ -170,7 +170,12 @@ class LabServer:
         config = self.tmp / "config"
         (config / "labconfig").mkdir(parents=True)
         (config / "labconfig" / "page_config.json").write_text(
-            json.dumps({"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}})
+            json.dumps({"disabledExtensions": {
+                # what this offline server does not offer, and what no test uses (less to load)
+                "@jupyterlab/apputils-extension:announcements": True,
+                "@jupyterlab/debugger-extension": True,
+                "@jupyterlab/extensionmanager-extension": True,
+            }})
         )
         env = dict(os.environ)
         env.update(
@@ -237,16 +242,44 @@ class Lab:
         self.errors: list[str] = []
         #: console errors a test expects from the host (not nbvis), ignored until the page closes
         self.foreign_errors: list[str] = []
-        page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
-        page.on("pageerror", lambda e: self.errors.append(f"uncaught: {e}"))
+        self._listeners = {
+            "console": lambda m: m.type == "error" and self.errors.append(m.text),
+            "pageerror": lambda e: self.errors.append(f"uncaught: {e}"),
+        }
+        for event, listener in self._listeners.items():
+            page.on(event, listener)
+        page.mouse.move(1, 1)  # away from where the last test's charts were (a shared page keeps the pointer)
+
+    def detach(self) -> None:
+        """Stop collecting this page's console errors (the page may serve the next test)."""
+        for event, listener in self._listeners.items():
+            self.page.remove_listener(event, listener)
 
     # -- notebooks -----------------------------------------------------------------
 
-    def open(self, name: str, *, wait_kernel: bool = True, ui: str = "lab") -> None:
-        """Open notebook ``name`` in JupyterLab (``ui="lab"``) or Notebook 7 (``"notebook"``)."""
-        url = f"/lab/tree/{name}?reset" if ui == "lab" else f"/notebooks/{name}"
-        self.page.goto(f"{self.server.url}{url}", wait_until="domcontentloaded")
-        self.page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell", timeout=60_000)
+    def open(self, name: str, *, wait_kernel: bool = True, ui: str = "lab", fresh: bool = False) -> None:
+        """Open notebook ``name`` in JupyterLab (``ui="lab"``) or Notebook 7 (``"notebook"``).
+
+        In a page that already shows JupyterLab (the worker's shared page, or this test's
+        page after a reload) the notebook is opened in the running app, after the notebooks
+        open there are closed; otherwise, or with ``fresh=True`` (a user coming back later),
+        the page loads JupyterLab with a fresh layout.
+        """
+        if ui == "lab" and not fresh and self._in_lab():
+            shown = self.page.evaluate(  # after a reload, the restored layout shows it already
+                "(name) => [...window.jupyterapp.shell.widgets('main')].some((w) => w.context?.path === name)", name)
+            if not shown:
+                self.close_all()
+            self.page.evaluate(
+                """async (name) => { const app = window.jupyterapp;
+                     const w = await app.commands.execute('docmanager:open', { path: name });
+                     app.shell.activateById(w.id); }""",
+                name,
+            )
+        else:
+            url = f"/lab/tree/{name}?reset" if ui == "lab" else f"/notebooks/{name}"
+            self.page.goto(f"{self.server.url}{url}", wait_until="domcontentloaded")
+            self.page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell", timeout=60_000)
         self.page.wait_for_function(
             """(name) => { const w = window.jupyterapp.shell.currentWidget;
                  return w && w.context && w.context.path === name && w.context.isReady; }""",
@@ -259,6 +292,32 @@ class Lab:
                 timeout=60_000,
             )
         self.page.evaluate(_PROBE)
+
+    def _in_lab(self) -> bool:
+        """Whether the page shows JupyterLab (waiting for its layout after a reload)."""
+        if not self.page.url.startswith(f"{self.server.url}/lab"):
+            return False
+        self.page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell", timeout=60_000)
+        self.page.evaluate("() => window.jupyterapp.restored")
+        return True
+
+    def close_all(self) -> bool:
+        """Close every document of the main area without saving (the layout and the app stay);
+        False when the page does not show JupyterLab."""
+        if not self._in_lab():
+            return False
+        for _ in range(3):  # a dialog a test left open (Escape rejects it)
+            if not self.page.evaluate("() => document.querySelector('.jp-Dialog') !== null"):
+                break
+            self.page.keyboard.press("Escape")
+        self.page.evaluate(
+            """() => { const app = window.jupyterapp;
+                 for (const w of [...app.shell.widgets('main')]) {
+                   if (w.context) w.context.model.dirty = false;
+                   w.dispose();
+                 } }"""
+        )
+        return True
 
     def command(self, name: str, args: dict | None = None) -> None:
         """Run a JupyterLab command and wait for its promise (for run commands: the run)."""

@@ -16,7 +16,7 @@ VIEW = "application/vnd.jupyter.widget-view+json"
 ARTIFACTS = ROOT / "tests" / "artifacts"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # once per worker: xdist interleaves other modules' tests
 def executed(tmp_path_factory: pytest.TempPathFactory) -> nbformat.NotebookNode:
     from notebooks.examples import examples_copy
 

@@ -79,7 +79,7 @@ def train() -> keras.Model:
     return model
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # once per worker: xdist interleaves other modules' tests
 def trained():
     model = cnn()
     model.load_weights(WEIGHTS)
@@ -152,13 +152,13 @@ def with_marks(names, marks):
     return [pytest.param(n, marks=marks[n]) if n in marks else n for n in names]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def gradcam_hits(trained):
     model, test, _ = trained
     return pointing_hits(GradCAM(model).attribute(test.images, target=test.labels).maps, test.boxes).mean()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def method_hits(trained):
     model, test, _ = trained
     out = {}

@@ -73,7 +73,7 @@ SCRIPT = COMPUTE + textwrap.dedent(
 )
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # once per worker: xdist interleaves other modules' tests
 def reference(tmp_path_factory):
     keras.utils.set_random_seed(7)
     model, sub = models.functional(), models.subclassed()

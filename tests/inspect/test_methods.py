@@ -28,13 +28,13 @@ def relative(ours, theirs):
     return float(np.abs(ours - theirs).max() / np.abs(theirs).max())
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # once per worker: xdist interleaves other modules' tests
 def model():
     keras.utils.set_random_seed(1)
     return models.functional()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def x():
     return models.images(4, seed=3)
 

@@ -88,7 +88,7 @@ class _Proxy:
                     s.shutdown(socket.SHUT_RDWR)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # once per worker: xdist interleaves other modules' tests
 def s3() -> Iterator[dict]:
     server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
