@@ -161,10 +161,11 @@ def lab(lab_server: LabServer, shared_page: _SharedPage, request: pytest.Fixture
         try:
             if own:
                 context.close()
-            elif lab.foreign_errors or _failed(request.node) or not lab.close_all():
-                # the host's errors a test expects may still come, a failed test may have left
-                # anything behind, and a page that is not JupyterLab any more is of no use:
-                # the next test makes a new page
+            elif lab.foreign_errors or lab.reloaded or _failed(request.node) or not lab.close_all():
+                # the host's errors a test expects may still come, a page the test loaded
+                # again restored what it had open (late errors of its widgets included), a
+                # failed test may have left anything behind, and a page that is not
+                # JupyterLab any more is of no use: the next test makes a new page
                 shared_page.drop()
         except Exception:
             shared_page.drop()

@@ -242,13 +242,22 @@ class Lab:
         self.errors: list[str] = []
         #: console errors a test expects from the host (not nbvis), ignored until the page closes
         self.foreign_errors: list[str] = []
+        #: page loads during the test (its first open of JupyterLab, a reload, another front end)
+        self.loads = 0
+        self._was_loaded = page.url.startswith(server.url)
         self._listeners = {
             "console": lambda m: m.type == "error" and self.errors.append(m.text),
             "pageerror": lambda e: self.errors.append(f"uncaught: {e}"),
+            "load": lambda _: setattr(self, "loads", self.loads + 1),
         }
         for event, listener in self._listeners.items():
             page.on(event, listener)
         page.mouse.move(1, 1)  # away from where the last test's charts were (a shared page keeps the pointer)
+
+    @property
+    def reloaded(self) -> bool:
+        """Whether the test loaded the page again after it showed JupyterLab."""
+        return self.loads > (0 if self._was_loaded else 1)
 
     def detach(self) -> None:
         """Stop collecting this page's console errors (the page may serve the next test)."""

@@ -60,9 +60,31 @@ export class HParamsTable {
     this.el.addEventListener("mouseleave", () => onHighlight(null));
   }
 
+  /**
+   * Draws the table. Its rows are rebuilt only when what they show changes (a run, a value,
+   * the sort): a redraw for a hover only moves the highlight, so the header or row under the
+   * pointer stays the same element between a press and its release (a click is not lost).
+   */
   render({ runs, data, tags, highlight }) {
+    this.last = { runs, data, tags };
     const { columns, rows } = tableRows(runs, data, tags);
     const sorted = sortRows(rows, this.sort.key, this.sort.descending);
+    const key = JSON.stringify(
+      [this.sort, columns.map((c) => [c.key, c.label]),
+        sorted.map((r) => [r.run, r.color, columns.map((c) => r.cells.get(c.key) ?? null)])],
+      (_, v) => (typeof v === "number" && !Number.isFinite(v) ? String(v) : v),
+    );
+    if (key !== this.key) {
+      this.key = key;
+      this.build(columns, sorted);
+    }
+    for (const tr of this.el.querySelectorAll("tbody tr")) {
+      tr.classList.toggle("nbvis-board-highlight", tr.dataset.run === highlight);
+    }
+    this.highlight = highlight;
+  }
+
+  build(columns, sorted) {
     const table = document.createElement("table");
     const head = document.createElement("tr");
     for (const col of [{ key: "run", label: "run" }, ...columns]) {
@@ -71,7 +93,7 @@ export class HParamsTable {
       th.dataset.key = col.key;
       th.addEventListener("click", () => {
         this.sort = { key: col.key, descending: this.sort.key === col.key ? !this.sort.descending : false };
-        this.render({ runs, data, tags, highlight });
+        this.render({ ...this.last, highlight: this.highlight });
       });
       head.append(th);
     }
@@ -81,7 +103,6 @@ export class HParamsTable {
     for (const row of sorted) {
       const tr = document.createElement("tr");
       tr.dataset.run = row.run;
-      if (row.run === highlight) tr.classList.add("nbvis-board-highlight");
       const name = document.createElement("td");
       const dot = document.createElement("span");
       dot.className = "nbvis-board-swatch";
