@@ -37,7 +37,7 @@ MODULE_GROUPS = {
 }
 
 
-def test_group(nodeid: str) -> str | None:
+def group_of(nodeid: str) -> str | None:
     """The group a test runs in (on one worker), from its node id; None: any worker."""
     module = nodeid.split("::", 1)[0].rsplit("/", 1)[-1]
     if module in MODULE_GROUPS:
@@ -49,7 +49,7 @@ def test_group(nodeid: str) -> str | None:
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
-    """``--dist loadgroup`` with the groups of :func:`test_group`. xdist's own loadgroup reads
+    """``--dist loadgroup`` with the groups of :func:`group_of`. xdist's own loadgroup reads
     ``xdist_group`` marks through a private node attribute that pytest 9.2 no longer has, so
     its groups were silently ignored (every test went to any worker)."""
     if config.getvalue("dist") != "loadgroup":
@@ -58,7 +58,7 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
 
     class GroupScheduling(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
-            return test_group(nodeid) or nodeid
+            return group_of(nodeid) or nodeid
 
     return GroupScheduling(config, log)
 
