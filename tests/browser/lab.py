@@ -101,6 +101,18 @@ _PROBE = """
 """
 
 
+#: how often a waited-for condition is checked in the page, in ms. Playwright's default checks it
+#: at every animation frame, which keeps software-rendered Chromium drawing 60 frames a second
+#: for as long as a test waits (the whole browser suite took ~15 % more CPU that way)
+POLL_MS = 50
+
+
+def wait_js(page: Any, expression: str, *, arg: Any = None, timeout: float = 30_000) -> Any:
+    """Wait until the JS ``expression`` (a function of ``arg``) returns a truthy value in ``page``,
+    checking it every :data:`POLL_MS`; ``timeout`` in ms, as Playwright's."""
+    return page.wait_for_function(expression, arg=arg, timeout=timeout, polling=POLL_MS)
+
+
 def wait_until_serving(proc: subprocess.Popen, url: str, what: str, log: Path, timeout: float = 60) -> None:
     """Wait until ``url`` answers; fail with the server's log if ``proc`` exits or it times out."""
     deadline = time.monotonic() + timeout
@@ -288,15 +300,13 @@ class Lab:
         else:
             url = f"/lab/tree/{name}?reset" if ui == "lab" else f"/notebooks/{name}"
             self.page.goto(f"{self.server.url}{url}", wait_until="domcontentloaded")
-            self.page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell", timeout=60_000)
-        self.page.wait_for_function(
-            """(name) => { const w = window.jupyterapp.shell.currentWidget;
+            wait_js(self.page, "() => window.jupyterapp && window.jupyterapp.shell", timeout=60_000)
+        wait_js(self.page, """(name) => { const w = window.jupyterapp.shell.currentWidget;
                  return w && w.context && w.context.path === name && w.context.isReady; }""",
             arg=name, timeout=60_000,
         )
         if wait_kernel:
-            self.page.wait_for_function(
-                """() => { const k = window.jupyterapp.shell.currentWidget.sessionContext.session?.kernel;
+            wait_js(self.page, """() => { const k = window.jupyterapp.shell.currentWidget.sessionContext.session?.kernel;
                      return k && k.status === 'idle'; }""",
                 timeout=60_000,
             )
@@ -306,7 +316,7 @@ class Lab:
         """Whether the page shows JupyterLab (waiting for its layout after a reload)."""
         if not self.page.url.startswith(f"{self.server.url}/lab"):
             return False
-        self.page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell", timeout=60_000)
+        wait_js(self.page, "() => window.jupyterapp && window.jupyterapp.shell", timeout=60_000)
         self.page.evaluate("() => window.jupyterapp.restored")
         return True
 
@@ -341,8 +351,7 @@ class Lab:
         self.wait_idle()
 
     def wait_idle(self, timeout: float = 60) -> None:
-        self.page.wait_for_function(
-            """() => { const w = window.jupyterapp.shell.currentWidget;
+        wait_js(self.page, """() => { const w = window.jupyterapp.shell.currentWidget;
                  const k = w.sessionContext.session?.kernel;
                  const busy = [...w.content.widgets].some((c) => c.model.type === 'code' && c.promptNode
                    && c.promptNode.textContent.includes('*'));
@@ -389,8 +398,7 @@ class Lab:
 
     def save(self) -> None:
         self.command("docmanager:save")
-        self.page.wait_for_function(
-            "() => !window.jupyterapp.shell.currentWidget.context.model.dirty", timeout=30_000
+        wait_js(self.page, "() => !window.jupyterapp.shell.currentWidget.context.model.dirty", timeout=30_000
         )
 
     # -- charts ----------------------------------------------------------------------
@@ -403,8 +411,7 @@ class Lab:
         """Wait until the visible charts hold exactly these row counts, in order."""
         self.page.evaluate(_PROBE)
         try:
-            self.page.wait_for_function(
-                """([rows, d]) => { const s = window.__nbvisProbe.all(d);
+            wait_js(self.page, """([rows, d]) => { const s = window.__nbvisProbe.all(d);
                      return s.length === rows.length && s.every((c, i) => c && c.rows === rows[i]); }""",
                 arg=[rows, dataset], timeout=timeout * 1000,
             )

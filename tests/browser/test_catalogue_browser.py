@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from browser.lab import wait_js
+
 # Reads one chart (the i-th visible one): rows of a dataset, marks per type, axes with
 # their title and tick labels in drawn order, legend labels, texts, colour domain.
 _READ = """
@@ -59,8 +61,7 @@ def show(lab, name: str, cells: list[str], count: int = 1) -> None:
     lab.server.write_notebook(f"{name}.ipynb", [SETUP, *cells])
     lab.open(f"{name}.ipynb")
     lab.run_all()
-    lab.page.wait_for_function(
-        """(n) => { const c = window.__nbvisProbe.charts();
+    wait_js(lab.page, """(n) => { const c = window.__nbvisProbe.charts();
              return c.length === n && c.every((el) => el.__nbvis && (el.__nbvis.view || el.__nbvis.kind === 'table')); }""",
         arg=count, timeout=30_000,
     )
@@ -75,7 +76,7 @@ def read(lab, i: int = 0, dataset: str | None = None) -> dict:
 
 
 def wait_for(lab, predicate_js: str, arg=None, timeout: float = 20) -> None:
-    lab.page.wait_for_function(predicate_js, arg=arg, timeout=timeout * 1000)
+    wait_js(lab.page, predicate_js, arg=arg, timeout=timeout * 1000)
 
 
 def test_linechart_listing_7_2_keeps_real_x_ragged_series_and_legend_order(lab):

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 
+from browser.lab import wait_js
+
 WINDOW = 1000
 
 SETUP = f"""
@@ -61,7 +63,7 @@ def test_a_million_appends_with_a_window_keep_memory_flat_and_lose_no_point(lab)
 
     def run_to(start: int, stop: int) -> dict:
         lab.execute(f"stream({start}, {stop})", timeout=600)
-        lab.page.wait_for_function(BROWSER, arg=stop - 1, timeout=60_000)
+        wait_js(lab.page, BROWSER, arg=stop - 1, timeout=60_000)
         return lab.page.evaluate(BROWSER, stop - 1)
 
     run_to(1, 100_001)  # warm up: every buffer and cache at its steady size

@@ -11,6 +11,8 @@ import pytest
 from nbclient import NotebookClient
 from nbconvert import HTMLExporter
 
+from browser.lab import wait_js
+
 ROOT = Path(__file__).resolve().parents[2]
 VIEW = "application/vnd.jupyter.widget-view+json"
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -83,8 +85,7 @@ def test_with_widget_state_every_chart_renders_live_in_the_exported_page_offline
     page.on("console", lambda m: m.type == "error" and "nbvis" in m.text and errors.append(m.text))
     blocked = _offline_routes(page)
     page.goto(path.as_uri())
-    page.wait_for_function(
-        """(n) => { const c = [...document.querySelectorAll('.nbvis-chart')];
+    wait_js(page, """(n) => { const c = [...document.querySelectorAll('.nbvis-chart')];
              return c.length === n && c.every((el) => el.__nbvis && (el.__nbvis.view || el.__nbvis.kind === 'table')); }""",
         arg=len(charts), timeout=60_000,
     )
@@ -138,7 +139,7 @@ def test_a_saved_html_chart_renders_in_a_browser_with_the_network_cut_off(browse
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(path.as_uri())
-    page.wait_for_function("() => window.nbvisView", timeout=30_000)
+    wait_js(page, "() => window.nbvisView", timeout=30_000)
     rows = page.evaluate("() => window.nbvisView.data('values').map((r) => r.y)")
     assert rows == [3.0, 2.0, 1.5, 1.2]
     assert not requested and not errors, (requested, errors)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from browser.frontends import Server
-from browser.lab import _PROBE, ARTIFACTS
+from browser.lab import _PROBE, ARTIFACTS, wait_js
 
 # What every front end shows: two series, a chart appended by a later cell, a heatmap, a
 # table of markup-looking text, show.history's charts and a Visor with a chart on a tab.
@@ -64,7 +64,7 @@ def wait_charts(page, test: str, timeout: float = 60) -> list[dict]:
     """Wait until the chart summaries pass ``test`` (a JS predicate on the list)."""
     page.evaluate(_PROBE)
     try:
-        page.wait_for_function(f"() => ({test})(({_SUMMARY})())", timeout=timeout * 1000)
+        wait_js(page, f"() => ({test})(({_SUMMARY})())", timeout=timeout * 1000)
     except Exception as exc:
         raise AssertionError(f"charts hold {charts(page)}; expected {test}") from exc
     return charts(page)
@@ -252,7 +252,7 @@ _INSPECTOR = """
 
 def check_inspector(page) -> None:
     try:
-        page.wait_for_function(f"() => {{ const i = ({_INSPECTOR})(); return i && i.tiles === 4 && i.preds.length === 3; }}",
+        wait_js(page, f"() => {{ const i = ({_INSPECTOR})(); return i && i.tiles === 4 && i.preds.length === 3; }}",
                                timeout=60_000)
     except Exception as exc:
         raise AssertionError(f"inspector: {page.evaluate(_INSPECTOR)}") from exc

@@ -4,27 +4,31 @@ must agree with the engine's numbers."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 
-SETUP = """
+from browser.lab import wait_js
+
+# test_faithfulness.py's CNN with its kept weights (trained once: a fit in the kernel cost ~10 s
+# of CPU a test, and its weights differed between CPUs)
+WEIGHTS = Path(__file__).resolve().parents[1] / "inspect" / "data" / "shapes_cnn.weights.h5"
+SETUP = f"""
 import os
 os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
 import numpy as np, keras, nbvis
 from nbvis.datasets import shapes
 from nbvis.inspect import GradCAM, colormap, normalize, upsample
-keras.utils.set_random_seed(0)
-data = shapes(900, seed=1)
 model = keras.Sequential([
     keras.Input((64, 64, 3)),
     keras.layers.Conv2D(16, 3, padding="same", activation="relu", name="conv1"),
     keras.layers.Conv2D(32, 3, padding="same", strides=2, activation="relu", name="conv2"),
-    keras.layers.Conv2D(32, 3, padding="same", strides=2, activation="relu", name="conv3"),
+    keras.layers.Conv2D(32, 3, padding="same", activation="relu", name="conv3"),
+    keras.layers.Conv2D(32, 3, padding="same", strides=2, activation="relu", name="conv4"),
     keras.layers.GlobalAveragePooling2D(),
     keras.layers.Dense(3, activation="softmax", name="probs"),
 ])
-model.compile("adam", "sparse_categorical_crossentropy")
-model.fit(data.images, data.labels, epochs=2, batch_size=64, verbose=0)
+model.load_weights({str(WEIGHTS)!r})
 test = shapes(6, seed=7)
 """
 
@@ -65,8 +69,8 @@ def debug(lab):
 def brightest_agrees(lab):
     """The canvas's brightest tile is the filter with the largest mean activation, up to one
     grey level: tiles share one normalisation to 0-255, so two filters whose means are
-    within 1/255 of the range are a tie the rounding may break either way (the kernel's
-    weights come from a short fit, whose floats differ between CPUs)."""
+    within 1/255 of the range are a tie the rounding may break either way (a convolution's
+    float sums differ in their last bits between CPUs)."""
     tile = lab.page.evaluate(BRIGHTEST_TILE)
     means, level = json.loads(lab.execute(
         "import json\na = w.activations(w.layer, w.image)\n"
@@ -79,8 +83,7 @@ def test_clicking_through_layers_images_classes_and_filters_agrees_with_the_engi
     lab.server.write_notebook("inspect.ipynb", [SETUP, SHOW])
     lab.open("inspect.ipynb")
     lab.run_all()
-    lab.page.wait_for_function(
-        "() => document.querySelector('.nbvis-insp')?.parentElement.__nbvis_inspector?.tiles > 0", timeout=60_000)
+    wait_js(lab.page, "() => document.querySelector('.nbvis-insp')?.parentElement.__nbvis_inspector?.tiles > 0", timeout=60_000)
 
     # the brightest tile (shared normalisation) is the filter with the largest mean activation
     assert debug(lab)["tiles"] == 16
@@ -88,8 +91,7 @@ def test_clicking_through_layers_images_classes_and_filters_agrees_with_the_engi
 
     # switch layer from the list
     lab.page.select_option("select.nbvis-layer", "conv3")
-    lab.page.wait_for_function(
-        "() => document.querySelector('.nbvis-insp').parentElement.__nbvis_inspector.tiles === 32")
+    wait_js(lab.page, "() => document.querySelector('.nbvis-insp').parentElement.__nbvis_inspector.tiles === 32")
     assert brightest_agrees(lab)
     switch_ms = json.loads(lab.execute("import json; print(json.dumps(w._status['ms']))"))["feature maps"]
     print(f"layer switch, kernel side: {switch_ms} ms")
@@ -97,17 +99,15 @@ def test_clicking_through_layers_images_classes_and_filters_agrees_with_the_engi
     # pick another image: the feature maps and the CAM follow
     before = lab.page.evaluate("() => document.querySelector('canvas.nbvis-grid').toDataURL()")
     lab.page.locator(".nbvis-thumbs canvas").nth(3).click()
-    lab.page.wait_for_function(
-        "() => document.querySelector('.nbvis-insp').parentElement.__nbvis_inspector.camImage === 3")
-    lab.page.wait_for_function("(b) => document.querySelector('canvas.nbvis-grid').toDataURL() !== b", arg=before)
+    wait_js(lab.page, "() => document.querySelector('.nbvis-insp').parentElement.__nbvis_inspector.camImage === 3")
+    wait_js(lab.page, "(b) => document.querySelector('canvas.nbvis-grid').toDataURL() !== b", arg=before)
     assert brightest_agrees(lab)
 
     # choose the second-ranked class: the CAM's hottest point is where the engine's is
     second = lab.page.locator(".nbvis-preds .pred").nth(1)
     target = int(lab.execute("print(w._preds[1]['index'])").strip())
     second.click()
-    lab.page.wait_for_function(
-        "(t) => document.querySelector('.nbvis-insp').parentElement.__nbvis_inspector.camTarget === t", arg=target)
+    wait_js(lab.page, "(t) => document.querySelector('.nbvis-insp').parentElement.__nbvis_inspector.camTarget === t", arg=target)
     lut = json.loads(lab.execute("import json; print(json.dumps(colormap('jet').tolist()))"))
     hot = lab.page.evaluate(HOTTEST_HEAT, lut)
     expected, at_hot = json.loads(lab.execute(
@@ -123,7 +123,7 @@ def test_clicking_through_layers_images_classes_and_filters_agrees_with_the_engi
     assert f"true class: {truth}" in lab.page.locator(".nbvis-preds").inner_text()
     heat = lab.page.evaluate("() => document.querySelector('canvas.nbvis-heat').toDataURL()")
     lab.page.select_option("select.nbvis-cmap", "viridis")
-    lab.page.wait_for_function("(h) => document.querySelector('canvas.nbvis-heat').toDataURL() !== h", arg=heat)
+    wait_js(lab.page, "(h) => document.querySelector('canvas.nbvis-heat').toDataURL() !== h", arg=heat)
     lab.page.select_option("select.nbvis-cmap", "jet")
 
     # click a tile to enlarge it
@@ -132,8 +132,7 @@ def test_clicking_through_layers_images_classes_and_filters_agrees_with_the_engi
 
     # max-activation gallery: computed on request, results appear with a progress bar
     lab.page.locator(".nbvis-maximize").click()
-    lab.page.wait_for_function(
-        "() => document.querySelector('.nbvis-insp').parentElement.__nbvis_inspector.gallery === 8", timeout=120_000)
+    wait_js(lab.page, "() => document.querySelector('.nbvis-insp').parentElement.__nbvis_inspector.gallery === 8", timeout=120_000)
     assert lab.page.evaluate("() => document.querySelector('.nbvis-insp progress').value") == 1
     status = lab.page.locator(".nbvis-status").inner_text()
     assert "device CPU:0" in status or "device GPU:0" in status
@@ -162,8 +161,7 @@ def test_paging_dense_layers_errors_and_a_busy_kernel_are_visible_states(lab):
     lab.server.write_notebook("states.ipynb", [STATES_SETUP])
     lab.open("states.ipynb")
     lab.run_all()
-    lab.page.wait_for_function(
-        "() => document.querySelector('.nbvis-insp')?.parentElement.__nbvis_inspector?.tiles === 64", timeout=60_000)
+    wait_js(lab.page, "() => document.querySelector('.nbvis-insp')?.parentElement.__nbvis_inspector?.tiles === 64", timeout=60_000)
 
     # end to end: choose a layer in the list until its grid is drawn (recorded, not asserted)
     elapsed = lab.page.evaluate(
@@ -174,13 +172,11 @@ def test_paging_dense_layers_errors_and_a_busy_kernel_are_visible_states(lab):
     print(f"layer switch to a 80-channel layer, click to pixels: {elapsed:.0f} ms")
     assert "page 1/2" in lab.page.locator(".nbvis-insp").inner_text()
     lab.page.locator(".nbvis-next").click()
-    lab.page.wait_for_function(
-        "() => document.querySelector('.nbvis-insp').parentElement.__nbvis_inspector.first === 64")
+    wait_js(lab.page, "() => document.querySelector('.nbvis-insp').parentElement.__nbvis_inspector.first === 64")
     assert debug(lab)["tiles"] == 16
 
     lab.page.select_option("select.nbvis-layer", "hidden")
-    lab.page.wait_for_function(
-        "() => document.querySelector('.nbvis-insp').parentElement.__nbvis_inspector.kind === 'dense'")
+    wait_js(lab.page, "() => document.querySelector('.nbvis-insp').parentElement.__nbvis_inspector.kind === 'dense'")
     assert debug(lab)["tiles"] == 8
 
     # a Python error is shown inside the widget (and the widget keeps working)
@@ -188,8 +184,7 @@ def test_paging_dense_layers_errors_and_a_busy_kernel_are_visible_states(lab):
     lab.page.wait_for_selector(".nbvis-status.error")
     assert "ValueError" in lab.page.locator(".nbvis-status").inner_text()
     lab.page.select_option("select.nbvis-layer", "c64")
-    lab.page.wait_for_function(
-        "() => document.querySelector('.nbvis-insp').parentElement.__nbvis_inspector.tiles === 64")
+    wait_js(lab.page, "() => document.querySelector('.nbvis-insp').parentElement.__nbvis_inspector.tiles === 64")
 
     # a request the kernel does not answer (ipykernel 7 answers widgets even during a running
     # cell, so: a kernel that is gone) is acknowledged with a notice instead of silence;
@@ -229,17 +224,14 @@ def test_switching_methods_draws_each_engines_map_and_leaves_a_picture(lab):
     lab.server.write_notebook("methods.ipynb", [SETUP, SHOW])
     lab.open("methods.ipynb")
     lab.run_all()
-    lab.page.wait_for_function(
-        "() => document.querySelector('.nbvis-insp')?.parentElement.__nbvis_inspector?.camMethod === 'Grad-CAM'",
+    wait_js(lab.page, "() => document.querySelector('.nbvis-insp')?.parentElement.__nbvis_inspector?.camMethod === 'Grad-CAM'",
         timeout=60_000)
     lut = json.loads(lab.execute("import json; print(json.dumps(colormap('jet').tolist()))"))
     lab.page.locator(".nbvis-thumbs canvas").nth(2).click()
-    lab.page.wait_for_function(
-        "() => document.querySelector('.nbvis-insp').parentElement.__nbvis_inspector.camImage === 2")
+    wait_js(lab.page, "() => document.querySelector('.nbvis-insp').parentElement.__nbvis_inspector.camImage === 2")
     for method in ("Score-CAM", "Layer-CAM", "SmoothGrad", "Integrated Gradients", "Saliency"):
         lab.page.select_option("select.nbvis-method", method)
-        lab.page.wait_for_function(
-            "(m) => document.querySelector('.nbvis-insp').parentElement.__nbvis_inspector.camMethod === m",
+        wait_js(lab.page, "(m) => document.querySelector('.nbvis-insp').parentElement.__nbvis_inspector.camMethod === m",
             arg=method, timeout=120_000)
         target = debug(lab)["camTarget"]
         drawn = np.array(lab.page.evaluate(HEAT_LEVELS, lut))
@@ -255,8 +247,7 @@ def test_switching_methods_draws_each_engines_map_and_leaves_a_picture(lab):
 
     # the notebook keeps a picture of the view: a later cell's change refreshes it
     lab.add_cell_and_run("w.method = 'Layer-CAM'")
-    lab.page.wait_for_function(
-        "() => document.querySelector('.nbvis-insp').parentElement.__nbvis_inspector.camMethod === 'Layer-CAM'")
+    wait_js(lab.page, "() => document.querySelector('.nbvis-insp').parentElement.__nbvis_inspector.camMethod === 'Layer-CAM'")
     assert lab.page.locator(".nbvis-static").evaluate_all("els => els.every(e => e.offsetParent === null)")
     lab.save()
     saved = json.loads((lab.server.root / "methods.ipynb").read_text())

@@ -8,6 +8,8 @@ import json
 
 import pytest
 
+from browser.lab import wait_js
+
 CELL = "c = nbvis.linechart(np.random.default_rng(0).random(15_000), x_label='step', y_label='loss')\nc"
 LIVE = ("import ipywidgets\nfrom nbvis.widgets import ChartWidget\n"
         "print(sum(isinstance(w, ChartWidget) for w in ipywidgets.widgets.widget._instances.values()))")
@@ -63,20 +65,18 @@ def test_after_a_kernel_restart_the_saved_notebook_still_shows_a_picture_of_the_
     expected = {"live": 2, "pictures": [[0, 0, True], [0, 0, True]]}
     with contextlib.suppress(Exception):  # the assertion below says what is there instead
         wanted = json.dumps(json.dumps(expected, separators=(",", ":")))
-        lab.page.wait_for_function(f"() => JSON.stringify(({OUTPUTS})()) === {wanted}", timeout=30_000)
+        wait_js(lab.page, f"() => JSON.stringify(({OUTPUTS})()) === {wanted}", timeout=30_000)
     assert lab.page.evaluate(OUTPUTS) == expected
     lab.save()
     lab.page.evaluate("() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.restart()")
-    lab.page.wait_for_function(
-        "() => window.jupyterapp.shell.currentWidget.sessionContext.session?.kernel?.status === 'idle'",
+    wait_js(lab.page, "() => window.jupyterapp.shell.currentWidget.sessionContext.session?.kernel?.status === 'idle'",
         timeout=60_000)
     assert lab.page.evaluate(OUTPUTS)["live"] == 2  # this page keeps drawing them from the models
     lab.server.shutdown_kernels()
     lab.open("restart.ipynb", fresh=True)  # reopened later: a new page, a fresh kernel, no widget state saved
-    lab.page.wait_for_function(
-        "() => document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .nbvis-static img').length === 2",
+    wait_js(lab.page, "() => document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .nbvis-static img').length === 2",
         timeout=30_000)
-    lab.page.wait_for_function(  # both pictures loaded and laid out
+    wait_js(lab.page, # both pictures loaded and laid out
         "() => [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .nbvis-static img')]"
         ".every((img) => img.complete && img.naturalWidth > 0 && img.getBoundingClientRect().height > 100)",
         timeout=30_000)
@@ -101,12 +101,12 @@ def test_a_pictures_hiding_survives_update_display_in_any_front_end(lab):
     lab.open("refresh.ipynb")
     lab.run_all()
     lab.wait_rows([3])
-    lab.page.wait_for_function(f"() => ({PICTURE_SRC})() !== null")
+    wait_js(lab.page, f"() => ({PICTURE_SRC})() !== null")
     # without JupyterLab's output-area rule, as in a front end that has no .jp-OutputArea
     lab.page.evaluate("""() => { const s = document.getElementById('nbvis-picture-style');
       s.textContent = s.textContent.split('\\n').filter((r) => !r.includes(':has')).join('\\n'); }""")
     assert lab.page.evaluate(PICTURES_HIDDEN) == [True]
     before = lab.page.evaluate(PICTURE_SRC)
     lab.add_cell_and_run("c.append([4.0, 5.0])")  # at the cell's end: update_display of the picture
-    lab.page.wait_for_function(f"(b) => ({PICTURE_SRC})() !== b", arg=before, timeout=30_000)
+    wait_js(lab.page, f"(b) => ({PICTURE_SRC})() !== b", arg=before, timeout=30_000)
     assert lab.page.evaluate(PICTURES_HIDDEN) == [True]  # the new picture element is hidden too

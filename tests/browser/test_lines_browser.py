@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from browser.canvas import CHARTS, ORIGIN, PAINTED, check, pixels, zoom
+from browser.lab import wait_js
 from browser.test_lod_browser import BIG, wait_state
 
 
@@ -99,8 +100,7 @@ def test_hover_shows_the_nearest_sample_of_each_series_and_its_tooltip(lab):
     lab.page.evaluate(f"() => {{ window.__row = ({ROW})().row; }}")  # Vega's canvas before any hover
     lab.page.mouse.move(px - 20, py)
     lab.page.mouse.move(px, py)
-    lab.page.wait_for_function(
-        f"() => {{ const d = {CHARTS}[0].__nbvis; return d.view.data('nbvis_hover_rule').length === 1"
+    wait_js(lab.page, f"() => {{ const d = {CHARTS}[0].__nbvis; return d.view.data('nbvis_hover_rule').length === 1"
         f" && d.view.data('nbvis_hover_rule')[0].x === 12346; }}", timeout=10_000)
     rows = lab.page.evaluate(f"() => {CHARTS}[0].__nbvis.view.data('nbvis_hover')")
     got = {r["series"]: (r["x"], round(r["y"], 5)) for r in rows}
@@ -113,7 +113,7 @@ def test_hover_shows_the_nearest_sample_of_each_series_and_its_tooltip(lab):
 
     assert got == {k: tuple(v) for k, v in json.loads(expected).items()}
     # Vega draws its hover rule where the line layer puts x = 12346: the two canvases agree
-    lab.page.wait_for_function(f"() => ({ROW})().changed.length > 0", timeout=10_000)
+    wait_js(lab.page, f"() => ({ROW})().changed.length > 0", timeout=10_000)
     rule = lab.page.evaluate(ROW)
     assert all(abs(c + 0.5 - rule["expected"]) <= 1.5 for c in rule["changed"]), rule["changed"]
     assert rule["layerLeft"] == rule["plotLeft"], {k: v for k, v in rule.items() if k != "row"}
@@ -134,7 +134,7 @@ def test_hover_shows_the_nearest_sample_of_each_series_and_its_tooltip(lab):
     assert "loss" in text and "1.235e+4" in text and "0.9133" in text, text
     lab.screenshot("lines-hover")
     lab.page.mouse.move(px, py - 400)  # leaving the plot clears the hover marks
-    lab.page.wait_for_function(f"() => {CHARTS}[0].__nbvis.view.data('nbvis_hover_rule').length === 0",
+    wait_js(lab.page, f"() => {CHARTS}[0].__nbvis.view.data('nbvis_hover_rule').length === 0",
                                timeout=10_000)
 
 
@@ -203,7 +203,7 @@ def test_hiding_or_soloing_one_series_among_a_thousand_changes_only_its_pixels(l
         }}"""
     )
     lab.page.mouse.click(*label)
-    lab.page.wait_for_function(f"() => {CHARTS}[0].__nbvis.lines.info.solo === 's0001'", timeout=10_000)
+    wait_js(lab.page, f"() => {CHARTS}[0].__nbvis.lines.info.solo === 's0001'", timeout=10_000)
     lab.screenshot("lines-thousand-solo")
 
 
@@ -272,12 +272,12 @@ def test_the_smoothing_slider_and_the_log_toggle_redraw_a_big_chart_in_the_brows
     assert smooth["distance"] < 6, smooth
     slider = lab.page.locator(".nbvis-chart .nbvis-smoothing").first
     slider.fill("0")  # no smoothing: the raw line is drawn opaque, far from the curve on average
-    lab.page.wait_for_function(f"() => ({SMOOTH_DISTANCE})().draws > {smooth['draws']}", timeout=10_000)
+    wait_js(lab.page, f"() => ({SMOOTH_DISTANCE})().draws > {smooth['draws']}", timeout=10_000)
     raw = lab.page.evaluate(SMOOTH_DISTANCE)
     assert raw["distance"] > smooth["distance"] + 3, (raw, smooth)
     assert raw["embeds"] == 1  # the slider does not re-embed
     lab.page.locator(".nbvis-chart .nbvis-log").first.check()
-    lab.page.wait_for_function(f"() => ({SMOOTH_DISTANCE})().log === 'log'", timeout=10_000)
+    wait_js(lab.page, f"() => ({SMOOTH_DISTANCE})().log === 'log'", timeout=10_000)
     logged = check(lab, stride=97)
     assert logged["scaleType"] == "log" and logged["missed"] == 0 and logged["checked"] > 400, logged
     lab.screenshot("lines-smoothed-log")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from browser.canvas import PAINTED, check
+from browser.lab import wait_js
 
 BIG = """
 import time
@@ -65,8 +66,7 @@ def state(lab, index=0, lo=-1e300, hi=1e300):
 def wait_state(lab, predicate: str, index=0, timeout=60):
     """Wait until `predicate` (JS, over the chart's el.__nbvis as `d`) holds."""
     try:
-        lab.page.wait_for_function(
-            f"""(index) => {{ const el = [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .nbvis-chart')][index];
+        wait_js(lab.page, f"""(index) => {{ const el = [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .nbvis-chart')][index];
                  const d = el && el.__nbvis; return Boolean(d && d.view && ({predicate})); }}""",
             arg=index, timeout=timeout * 1000,
         )
@@ -234,8 +234,7 @@ def test_a_scatterplot_of_200k_points_draws_a_stated_density_and_zooming_shows_s
     ox, oy = plot_point(lab, 40.0, 40.0)
     lab.page.mouse.move(ox - 3, oy)
     lab.page.mouse.move(ox, oy)
-    lab.page.wait_for_function(
-        "() => { const el = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .nbvis-chart');"
+    wait_js(lab.page, "() => { const el = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .nbvis-chart');"
         " const h = el.__nbvis.view.data('nbvis_hover'); return h.length === 1 && h[0].x === 40; }", timeout=10_000)
     # zoom into the middle with a Shift-drag box: few enough points to draw one by one
     (x0, y0), (x1, y1) = plot_point(lab, -0.5, 0.5), plot_point(lab, 0.5, -0.5)

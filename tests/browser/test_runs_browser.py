@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from browser.lab import wait_js
 from browser.test_catalogue_browser import wait_for
 from browser.test_training_browser import kernel_busy
 
@@ -204,8 +205,7 @@ def test_a_board_shown_before_fit_gets_the_run_live_and_a_restart_shows_every_po
     assert chart(d, "batch_loss")["domain"] == [1, 192]  # the global step, from 1
 
     lab.page.evaluate("() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.restart()")
-    lab.page.wait_for_function(
-        "() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status === 'idle'", timeout=60_000)
+    wait_js(lab.page, "() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status === 'idle'", timeout=60_000)
     lab.foreign_errors.append("widget model not found")
     lab.add_cell_and_run(f"import nbvis\nnbvis.show.runs({logdir!r}, smoothing=0)")
     boards = "() => [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .nbvis-board')].map((e) => e.__nbvis?.board?.debug())"

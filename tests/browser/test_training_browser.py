@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from browser.lab import wait_js
+
 SETUP = """
 import os, time
 os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
@@ -82,8 +84,7 @@ def find(summaries, x_title, y_title):
 def wait_chart(lab, index: int, condition: str, timeout: float = 60) -> dict:
     """Wait until chart ``index`` (page order, as :func:`charts`) meets ``condition``, a JS
     expression over ``c`` (rows, xDomain, smoothing, smoothed); returns its summary."""
-    lab.page.wait_for_function(
-        """([i, condition]) => {
+    wait_js(lab.page, """([i, condition]) => {
              const el = document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .nbvis-chart')[i];
              const d = el && el.__nbvis, v = d && d.view;
              if (!v) return false;
@@ -103,8 +104,7 @@ def test_points_arrive_during_fit_and_the_chart_zooms_smooths_and_rescales_while
     lab.open("fit.ipynb")
     lab.start_command("notebook:run-all-cells")
     # 1. the fit holds before step 30: 29 points are drawn while the cell still runs
-    lab.page.wait_for_function(
-        "() => [...document.querySelectorAll('.nbvis-chart')].some((el) => el.__nbvis?.view?.data('values').length === 29)",
+    wait_js(lab.page, "() => [...document.querySelectorAll('.nbvis-chart')].some((el) => el.__nbvis?.view?.data('values').length === 29)",
         timeout=60_000,
     )
     index = find(charts(lab), "Batch", "loss")[0]
@@ -129,8 +129,7 @@ def test_points_arrive_during_fit_and_the_chart_zooms_smooths_and_rescales_while
     slider.fill("0.95")
     wait_chart(lab, index, "c.smoothing === 0.95 && c.smoothed === c.rows")
     chart.locator(".nbvis-log").check()
-    lab.page.wait_for_function(
-        "(i) => document.querySelectorAll('.nbvis-chart')[i].__nbvis.view.scale('y').type === 'log'", arg=index
+    wait_js(lab.page, "(i) => document.querySelectorAll('.nbvis-chart')[i].__nbvis.view.scale('y').type === 'log'", arg=index
     )
     assert kernel_busy(lab), "controls must be shown working while fit() still runs"
     lab.screenshot("fit_during_training")
@@ -159,8 +158,7 @@ def test_a_nan_loss_is_marked_where_it_started_and_the_chart_keeps_working(lab):
     )
     lab.open("nan.ipynb")
     lab.run_all()
-    lab.page.wait_for_function(
-        """() => [...document.querySelectorAll('.nbvis-chart')].some((el) => el.__nbvis?.view?.data('events').length === 1
+    wait_js(lab.page, """() => [...document.querySelectorAll('.nbvis-chart')].some((el) => el.__nbvis?.view?.data('events').length === 1
                   && el.__nbvis.view.data('values').length === 40)""",
         timeout=30_000,
     )

@@ -9,6 +9,8 @@ import sys
 import zipfile
 from pathlib import Path
 
+from browser.lab import wait_js
+
 ROOT = Path(__file__).resolve().parents[2]
 STATIC = ("chart.js", "table.js", "runtime.js", "inspector.js", "board.js", "panel.js")
 
@@ -54,7 +56,7 @@ def test_a_wheel_built_without_npm_installs_alone_in_a_clean_venv_and_draws_a_ch
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(page_file.as_uri())
-    page.wait_for_function("() => window.nbvisView !== undefined", timeout=30_000)
+    wait_js(page, "() => window.nbvisView !== undefined", timeout=30_000)
     drawn = page.evaluate("""() => {
       const v = window.nbvisView;
       const titles = [];
