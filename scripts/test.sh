@@ -18,7 +18,7 @@ SECONDS=0
 # installed them without it (--no-compile), and the test processes would each compile what they
 # import. It only saves time, so its result is not checked (some packages ship files that
 # do not compile on purpose).
-"$VENV/bin/python" -m compileall -q -j 2 "$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')" \
+"$VENV/bin/python" -m compileall -q -j 1 "$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')" \
   >/dev/null 2>&1 &
 COMPILING=$!
 # Quality gates first (fast): Python lint and types, JS lint and JS unit tests.

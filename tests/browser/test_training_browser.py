@@ -119,6 +119,10 @@ def test_points_arrive_during_fit_and_the_chart_zooms_smooths_and_rescales_while
     zoomed = wait_chart(lab, index, f"c.xDomain[1] - c.xDomain[0] < 0.7 * {held['rows']}")  # x = step = 1..rows
     (lab.server.root / "gate-30").touch()  # on to the next gate, before step 180
     later = wait_chart(lab, index, f"c.rows > {zoomed['rows']}")
+    # the first epoch has ended (step 30 was its last): its section of the panel appears below
+    # the batch charts and moves the page; the clicks below wait until the panel has all four
+    wait_js(lab.page, "() => [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .nbvis-chart')]"
+                      ".filter((el) => el.__nbvis?.view).length === 4", timeout=60_000)
     assert kernel_busy(lab)
     assert later["xDomain"] == zoomed["xDomain"], (zoomed, later)
     assert later["embeds"] == 1  # zooming and streaming never re-embed
@@ -128,7 +132,12 @@ def test_points_arrive_during_fit_and_the_chart_zooms_smooths_and_rescales_while
     slider = chart.locator(".nbvis-smoothing")
     slider.fill("0.95")
     wait_chart(lab, index, "c.smoothing === 0.95 && c.smoothed === c.rows")
-    chart.locator(".nbvis-log").check()
+    # a click event on the box itself, as the slider's fill() sets its value: the panel grows
+    # while fit() runs, and a click at the box's position from a moment before can miss it
+    # (a clean-clone run saw "clicking the checkbox did not change its state")
+    log_box = chart.locator(".nbvis-log")
+    log_box.dispatch_event("click")
+    assert log_box.is_checked()
     wait_js(lab.page, "(i) => document.querySelectorAll('.nbvis-chart')[i].__nbvis.view.scale('y').type === 'log'", arg=index
     )
     assert kernel_busy(lab), "controls must be shown working while fit() still runs"
