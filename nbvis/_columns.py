@@ -16,7 +16,7 @@ from typing import Literal
 
 import numpy as np
 
-__all__ = ["ColumnSpec", "GrowingArray", "Repeated", "Table", "encode", "narrowed"]
+__all__ = ["Blocks", "ColumnSpec", "GrowingArray", "Repeated", "Table", "encode", "narrowed"]
 
 Precision = Literal["exact", "f32", "u8"]
 #: How narrow a compact number column may be stored, widening only when a value does not fit:
@@ -134,6 +134,18 @@ class Repeated:
 
 
 @dataclass(frozen=True)
+class Blocks:
+    """Labels in consecutive blocks of one label each: ``Blocks((Repeated("a", 3), Repeated("b", 2)))``
+    is a, a, a, b, b, encoded a block at a time (a million rows of a few series as a few labels,
+    not a million strings)."""
+
+    blocks: tuple[Repeated, ...]
+
+    def __len__(self) -> int:
+        return sum(block.n for block in self.blocks)
+
+
+@dataclass(frozen=True)
 class ColumnSpec:
     """How one column is stored and sent.
 
@@ -167,7 +179,12 @@ class _Column:
     categories: list[str] = field(default_factory=list)
     index: dict[str, int] = field(default_factory=dict)
 
-    def codes_for(self, labels: Sequence[str] | Repeated) -> np.ndarray:
+    def codes_for(self, labels: Sequence[str] | Repeated | Blocks) -> np.ndarray:
+        if isinstance(labels, Blocks):
+            if len(labels.blocks) == 1:  # one series: the common case
+                return self.codes_for(labels.blocks[0])
+            parts = [self.codes_for(block) for block in labels.blocks]
+            return np.concatenate(parts) if parts else np.empty(0, dtype=np.int32)
         if isinstance(labels, Repeated):
             code = self.index.get(labels.label)
             if code is None:
@@ -234,7 +251,7 @@ class Table:
         }
         self.n = 0
 
-    def append(self, values: Mapping[str, np.ndarray | Sequence[str] | Repeated]) -> None:
+    def append(self, values: Mapping[str, np.ndarray | Sequence[str] | Repeated | Blocks]) -> None:
         """Append rows given as equally long columns, one per column of the table."""
         if set(values) != set(self.specs):
             msg = f"columns {sorted(values)} do not match the table's {sorted(self.specs)}"

