@@ -181,8 +181,6 @@ class _Column:
 
     def codes_for(self, labels: Sequence[str] | Repeated | Blocks) -> np.ndarray:
         if isinstance(labels, Blocks):
-            if len(labels.blocks) == 1:  # one series: the common case
-                return self.codes_for(labels.blocks[0])
             parts = [self.codes_for(block) for block in labels.blocks]
             return np.concatenate(parts) if parts else np.empty(0, dtype=np.int32)
         if isinstance(labels, Repeated):
