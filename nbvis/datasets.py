@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib import resources
+from typing import Any
 
 import numpy as np
 
-__all__ = ["Shapes", "Weather", "shapes", "weather"]
+__all__ = ["Shapes", "Weather", "shapes", "shapes_cnn", "weather"]
 
 SHAPE_NAMES = ("filled square", "hollow square", "cross")
 
@@ -64,6 +66,49 @@ def shapes(n: int, *, size: int = 64, object_size: int = 12, noise: float = 0.15
         window[glyphs[labels[i]]] = colours[i]
     boxes = np.stack([tops, lefts, tops + k, lefts + k], axis=1)
     return Shapes(images, labels.astype(np.int64), boxes)
+
+
+def shapes_cnn(*, trained: bool = True) -> Any:
+    """A small Keras CNN that tells the three :func:`shapes` classes apart, trained once.
+
+    Four 3×3 convolutions (``conv1`` … ``conv4``, 16-32-32-32 filters, the 2nd and 4th with
+    stride 2), global average pooling and a softmax ``probs`` layer; 23,683 weights. Its kept
+    weights (in the package, 90 kB) were trained on ``shapes(3000, seed=1)`` for 5 epochs of
+    Adam at 3e-3, batch 64, seed 0: 100 % accurate on ``shapes(160, seed=2)``, where Grad-CAM's
+    hottest pixel lies within 2 pixels of the object in every image — a model whose right
+    answers are known, to learn the inspector on without a minute of training first.
+
+    Parameters
+    ----------
+    trained : bool
+        ``False``: the same architecture, freshly initialised, to train yourself.
+
+    Examples
+    --------
+    >>> model = shapes_cnn()
+    >>> test = shapes(8, seed=2)
+    >>> float((model.predict(test.images, verbose=0).argmax(1) == test.labels).mean())
+    1.0
+    """
+    import keras  # only here: the rest of nbvis.datasets needs no Keras
+
+    layers = keras.layers
+    model = keras.Sequential(
+        [
+            keras.Input((64, 64, 3)),
+            layers.Conv2D(16, 3, padding="same", activation="relu", name="conv1"),
+            layers.Conv2D(32, 3, padding="same", strides=2, activation="relu", name="conv2"),
+            layers.Conv2D(32, 3, padding="same", activation="relu", name="conv3"),
+            layers.Conv2D(32, 3, padding="same", strides=2, activation="relu", name="conv4"),
+            layers.GlobalAveragePooling2D(name="pool"),
+            layers.Dense(3, activation="softmax", name="probs"),
+        ],
+        name="shapes_cnn",
+    )
+    if trained:
+        with (resources.files(__package__) / "_data" / "shapes_cnn.npz").open("rb") as f, np.load(f) as kept:
+            model.set_weights([kept[f"w{i}"] for i in range(len(kept.files))])
+    return model
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,32 @@ MODULE_GROUPS = {
 }
 
 
+# Scopes that run for 25 s or more on 2 cores (`--durations`), longest first: they are started
+# before everything else, so the run does not end with one worker on a long test while the
+# other has nothing left (the rest keep collection order).
+LONGEST_FIRST = (
+    "test_example_notebook_runs_without_errors[04_inspect_convnet.ipynb]",
+    "marimo",
+    "faithfulness",
+    "test_a_million_appends_with_a_window_keep_the_kernels_memory_flat",
+    "test_re_running_a_chart_cell_frees_the_old_chart_in_kernel_and_browser",
+    "test_a_board_shown_before_fit_gets_the_run_live_and_a_restart_shows_every_point",
+    "test_switching_methods_draws_each_engines_map_and_leaves_a_picture",
+    "export",
+    "test_example_notebook_runs_without_errors[",
+    "test_wheel_browser.py",
+    "test_a_two_worker_job_is_watched_live_as_one_run_without_duplicated_steps",
+    "test_backends_browser.py",
+    "test_inspect_backends.py",
+)
+
+
+def longest_first(scope: str) -> int:
+    """A scope's place in the run: its index in :data:`LONGEST_FIRST`, else after all of them."""
+    matches = (scope == part or ("::" in scope and part in scope) for part in LONGEST_FIRST)
+    return next((i for i, match in enumerate(matches) if match), len(LONGEST_FIRST))
+
+
 def group_of(nodeid: str) -> str | None:
     """The group a test runs in (on one worker), from its node id; None: any worker."""
     module = nodeid.split("::", 1)[0].rsplit("/", 1)[-1]
@@ -62,8 +88,18 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     from xdist.scheduler import LoadScopeScheduling
 
     class GroupScheduling(LoadScopeScheduling):
+        ordered = False
+
         def _split_scope(self, nodeid: str) -> str:
             return group_of(nodeid) or nodeid
+
+        def _assign_work_unit(self, node: Any) -> None:
+            if not self.ordered:  # the first assignment: the queue is complete
+                self.ordered = True
+                queue = sorted(self.workqueue.items(), key=lambda item: longest_first(item[0]))  # stable
+                self.workqueue.clear()
+                self.workqueue.update(queue)
+            super()._assign_work_unit(node)
 
     return GroupScheduling(config, log)
 

@@ -60,8 +60,10 @@ def charts(page) -> list[dict]:
     return page.evaluate(_SUMMARY)
 
 
-def wait_charts(page, test: str, timeout: float = 60) -> list[dict]:
-    """Wait until the chart summaries pass ``test`` (a JS predicate on the list)."""
+def wait_charts(page, test: str, timeout: float = 120) -> list[dict]:
+    """Wait until the chart summaries pass ``test`` (a JS predicate on the list). The bound is
+    generous: marimo runs the whole app (TensorFlow's import, a fit) before the last chart fills,
+    a minute of CPU on a loaded 2-core machine."""
     page.evaluate(_PROBE)
     try:
         wait_js(page, f"() => ({test})(({_SUMMARY})())", timeout=timeout * 1000)

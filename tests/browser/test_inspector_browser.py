@@ -4,31 +4,20 @@ must agree with the engine's numbers."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 
 from browser.lab import wait_js
 
-# test_faithfulness.py's CNN with its kept weights (trained once: a fit in the kernel cost ~10 s
-# of CPU a test, and its weights differed between CPUs)
-WEIGHTS = Path(__file__).resolve().parents[1] / "inspect" / "data" / "shapes_cnn.weights.h5"
-SETUP = f"""
+# the CNN with its kept weights (nbvis.datasets.shapes_cnn: a fit in the kernel cost ~10 s of
+# CPU a test, and its weights differed between CPUs)
+SETUP = """
 import os
 os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
 import numpy as np, keras, nbvis
-from nbvis.datasets import shapes
+from nbvis.datasets import shapes, shapes_cnn
 from nbvis.inspect import GradCAM, colormap, normalize, upsample
-model = keras.Sequential([
-    keras.Input((64, 64, 3)),
-    keras.layers.Conv2D(16, 3, padding="same", activation="relu", name="conv1"),
-    keras.layers.Conv2D(32, 3, padding="same", strides=2, activation="relu", name="conv2"),
-    keras.layers.Conv2D(32, 3, padding="same", activation="relu", name="conv3"),
-    keras.layers.Conv2D(32, 3, padding="same", strides=2, activation="relu", name="conv4"),
-    keras.layers.GlobalAveragePooling2D(),
-    keras.layers.Dense(3, activation="softmax", name="probs"),
-])
-model.load_weights({str(WEIGHTS)!r})
+model = shapes_cnn()
 test = shapes(6, seed=7)
 """
 

@@ -41,6 +41,7 @@ def test_a_wheel_built_without_npm_installs_alone_in_a_clean_venv_and_draws_a_ch
     (wheel,) = dist.glob("nbvis-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     assert {f"nbvis/static/{name}" for name in STATIC} <= names
+    assert "nbvis/_data/shapes_cnn.npz" in names  # nbvis.datasets.shapes_cnn's kept weights
 
     # that wheel, and what it depends on, in a virtualenv of its own
     venv = tmp_path / "venv"

@@ -21,20 +21,18 @@ expected failures, so a change that makes them pass is noticed too.
 Pointing game with the kept weights (160 shapes): Grad-CAM, Grad-CAM++, Layer-CAM,
 SmoothGrad and Integrated Gradients 1.000, Saliency 0.994 (one shape), Score-CAM 0.981.
 
-The CNN's weights were trained once and are kept beside this file: training's float results
-differ between CPUs (one AMD EPYC machine's weights made Saliency miss one shape of 160
-more than Grad-CAM), and these tests check the methods, not the training. To train them
+The CNN is :func:`nbvis.datasets.shapes_cnn`, with the weights kept in the package: training's
+float results differ between CPUs (one AMD EPYC machine's weights made Saliency miss one shape
+of 160 more than Grad-CAM), and these tests check the methods, not the training. To train them
 again: ``python tests/inspect/test_faithfulness.py`` (the recipe is :func:`train`).
 """
-
-from pathlib import Path
 
 import keras
 import numpy as np
 import pytest
 from scipy.stats import rankdata
 
-from nbvis.datasets import shapes
+from nbvis.datasets import shapes, shapes_cnn
 from nbvis.inspect import (
     GradCAM,
     GradCAMPlusPlus,
@@ -46,34 +44,18 @@ from nbvis.inspect import (
     upsample,
 )
 
-L = keras.layers
 TOLERANCE = 2  # pixels around the object box
-WEIGHTS = Path(__file__).parent / "data" / "shapes_cnn.weights.h5"
 # Where a method is compared with Grad-CAM's hit rate, one shape of the 160: the hottest
 # pixel is an argmax, and where two pixels are within float rounding of each other another
 # CPU's summation order can move it (a method two shapes worse than Grad-CAM still fails).
 ONE_SHAPE = 1 / 160
 
 
-def cnn() -> keras.Model:
-    return keras.Sequential(
-        [
-            keras.Input((64, 64, 3)),
-            L.Conv2D(16, 3, padding="same", activation="relu"),
-            L.Conv2D(32, 3, padding="same", strides=2, activation="relu"),
-            L.Conv2D(32, 3, padding="same", activation="relu"),
-            L.Conv2D(32, 3, padding="same", strides=2, activation="relu", name="last_conv"),
-            L.GlobalAveragePooling2D(),
-            L.Dense(3, activation="softmax"),
-        ]
-    )
-
-
 def train() -> keras.Model:
     """The recipe of the kept weights: 5 epochs on 3,000 shapes (about a minute on 2 cores)."""
     keras.utils.set_random_seed(0)
     data = shapes(3000, seed=1)
-    model = cnn()
+    model = shapes_cnn(trained=False)
     model.compile(optimizer=keras.optimizers.Adam(3e-3), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     model.fit(data.images, data.labels, epochs=5, batch_size=64, verbose=0)
     return model
@@ -81,8 +63,7 @@ def train() -> keras.Model:
 
 @pytest.fixture(scope="session")  # once per worker: xdist interleaves other modules' tests
 def trained():
-    model = cnn()
-    model.load_weights(WEIGHTS)
+    model = shapes_cnn()
     test = shapes(160, seed=2)
     model.compile(loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     accuracy = model.evaluate(test.images, test.labels, verbose=0)[1]
@@ -112,7 +93,7 @@ def test_pointing_game_hit_rate_is_at_least_085(trained):
     cam = GradCAM(model)
     result = cam.attribute(test.images, target=test.labels)
     maps = result.maps
-    assert result.layer.path == "last_conv" and result.scored_on == "logits"
+    assert result.layer.path == "conv4" and result.scored_on == "logits"
     hit_rate = pointing_hits(maps, test.boxes).mean()
     print(f"pointing game: {hit_rate:.3f} (accuracy {accuracy:.3f})")
     assert hit_rate >= 0.85
@@ -125,8 +106,8 @@ def test_maps_of_a_randomised_model_do_not_resemble_the_trained_maps(trained):
     keras.utils.set_random_seed(99)
     random_model = keras.models.clone_model(model)  # same architecture, fresh random weights
     x, y = test.images[:64], test.labels[:64]
-    real = GradCAM(model, "last_conv").attribute(x, target=y).maps
-    rand = GradCAM(random_model, "last_conv").attribute(x, target=y).maps
+    real = GradCAM(model, "conv4").attribute(x, target=y).maps
+    rand = GradCAM(random_model, "conv4").attribute(x, target=y).maps
     rhos = [spearman(a.ravel(), b.ravel()) for a, b in zip(real, rand)]
     median = float(np.median(rhos))
     random_hits = pointing_hits(rand, test.boxes[:64]).mean()
@@ -136,9 +117,9 @@ def test_maps_of_a_randomised_model_do_not_resemble_the_trained_maps(trained):
 
 # each method, as the inspector would run it on this model (CAMs at the last conv layer)
 METHODS = {
-    "Grad-CAM++": lambda m: GradCAMPlusPlus(m, "last_conv"),
-    "Layer-CAM": lambda m: LayerCAM(m, "last_conv"),
-    "Score-CAM": lambda m: ScoreCAM(m, "last_conv", batch_size=256),
+    "Grad-CAM++": lambda m: GradCAMPlusPlus(m, "conv4"),
+    "Layer-CAM": lambda m: LayerCAM(m, "conv4"),
+    "Score-CAM": lambda m: ScoreCAM(m, "conv4", batch_size=256),
     "Saliency": lambda m: Saliency(m),
     "SmoothGrad": lambda m: SmoothGrad(Saliency(m), samples=16, noise=0.1, seed=0),
     "Integrated Gradients": lambda m: IntegratedGradients(m, steps=32, batch_size=256),
@@ -213,6 +194,8 @@ def test_integrated_gradients_are_complete_within_one_percent_at_64_steps(traine
 
 
 if __name__ == "__main__":  # train the kept weights again
-    WEIGHTS.parent.mkdir(exist_ok=True)
-    train().save_weights(WEIGHTS)
-    print(f"wrote {WEIGHTS} ({WEIGHTS.stat().st_size:,} bytes)")
+    from pathlib import Path
+
+    kept = Path(__file__).resolve().parents[2] / "nbvis" / "_data" / "shapes_cnn.npz"
+    np.savez_compressed(kept, **{f"w{i}": w for i, w in enumerate(train().get_weights())})
+    print(f"wrote {kept} ({kept.stat().st_size:,} bytes)")
