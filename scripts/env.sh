@@ -14,18 +14,33 @@ uv_install() {  # quiet install into the virtualenv by uv (pip's resolver, paral
 
 nbvis_install() {  # nbvis_install EXTRAS
   command -v npm >/dev/null || { echo "nbvis: npm (Node 18+) is needed to build the front end" >&2; exit 1; }
-  [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
-  [ -x "$VENV/bin/uv" ] || "$VENV/bin/python" -m pip install -q uv 2>&1 | { grep -v "^WARNING: Location" || true; }
-  # The front-end dependencies are pinned by js/package-lock.json.
-  (cd js && npm ci --no-audit --no-fund --loglevel=error)
-  # --compile-bytecode: byte-compiled once here, in parallel, instead of by each test process
-  # on first import (TensorFlow's and PyTorch's modules are minutes of CPU on 2 cores)
-  uv_install --compile-bytecode -e ".[$1]"
-  if [ "$1" = test ]; then nbvis_install_torch_cpu; fi
+  local deps sources
+  # what the install depends on, and the front end's sources: when neither changed since the
+  # last install into this virtualenv, there is nothing to do (a start takes seconds)
+  deps="$1 $(cat pyproject.toml js/package-lock.json | sha256sum)"
+  sources="$(find js/src js/build.mjs js/entries.mjs -type f -printf '%p %T@ %s\n' | sort | sha256sum)"
+  if [ -x "$VENV/bin/python" ] && [ -d js/node_modules ] && [ "$(cat "$VENV/.nbvis-deps" 2>/dev/null)" = "$deps" ]; then
+    if [ "$(cat "$VENV/.nbvis-sources" 2>/dev/null)" != "$sources" ]; then
+      echo "nbvis: the front end changed since the last install: rebuilding it"
+      npm --prefix js run --silent build
+    fi
+  else
+    rm -f "$VENV/.nbvis-deps"
+    [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
+    [ -x "$VENV/bin/uv" ] || "$VENV/bin/python" -m pip install -q uv 2>&1 | { grep -v "^WARNING: Location" || true; }
+    # The front-end dependencies are pinned by js/package-lock.json.
+    (cd js && npm ci --no-audit --no-fund --loglevel=error)
+    # --compile-bytecode: byte-compiled once here, in parallel, instead of by each test process
+    # on first import (TensorFlow's and PyTorch's modules are minutes of CPU on 2 cores)
+    uv_install --compile-bytecode -e ".[$1]"
+    if [ "$1" = test ]; then nbvis_install_torch_cpu; fi
+  fi
   # fails loudly if the build did not happen
   # shellcheck disable=SC2046  # one argument per bundle of js/entries.mjs
   "$VENV/bin/python" -c "import sys; from nbvis._bundle import source; [source(f) for f in sys.argv[1:]]" \
     $(node js/entries.mjs)
+  echo "$deps" >"$VENV/.nbvis-deps"
+  echo "$sources" >"$VENV/.nbvis-sources"
 }
 
 nbvis_install_torch_cpu() {  # the tests' Keras torch backend: PyTorch's CPU build, never the CUDA one

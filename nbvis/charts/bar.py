@@ -46,6 +46,7 @@ def bar_spec(
     color: Any = None,
     per_bar_colors: bool = False,
     font_size: int = 11,
+    title: str | None = None,
 ) -> dict[str, Any]:
     """Vega-Lite spec of a bar chart over dataset rows ``index`` (label), ``value``.
 
@@ -73,7 +74,7 @@ def bar_spec(
     else:
         mark["color"] = _check_color(color if color is not None else _DEFAULT_COLOR)
     return {
-        **top_level(width, height, default_height=250, font_size=font_size),
+        **top_level(width, height, default_height=250, font_size=font_size, title=title),
         "data": {"name": dataset},
         "mark": mark,
         "encoding": encoding,
@@ -90,6 +91,7 @@ def histogram_spec(
     color: str = _DEFAULT_COLOR,
     stats: bool = True,
     font_size: int = 11,
+    title: str | None = None,
     choices: Sequence[str] | None = None,
     choice_label: str = "values ",
 ) -> dict[str, Any]:
@@ -107,7 +109,7 @@ def histogram_spec(
     'binned'
     """
     spec: dict[str, Any] = {
-        **top_level(width, height, default_height=200, font_size=font_size),
+        **top_level(width, height, default_height=200, font_size=font_size, title=title),
         "data": {"name": dataset},
         "mark": {"type": "bar", "color": _check_color(color), "binSpacing": 1},
         "encoding": {
@@ -157,6 +159,7 @@ def barchart(
     y_label: str | None = None,
     color: str | Sequence[str] | None = None,
     font_size: int = 11,
+    title: str | None = None,
 ) -> ChartWidget:
     """A live bar chart; bars keep the order given.
 
@@ -168,7 +171,7 @@ def barchart(
         labels the bars) or plain values (bars 0, 1, 2, ...).
     color : str or list of str, optional
         One CSS colour for every bar, or one per bar (repeated if shorter).
-    width, height, x_label, y_label, font_size
+    width, height, x_label, y_label, font_size, title
         As for :func:`linechart` (no axis titles by default).
 
     Returns
@@ -188,7 +191,8 @@ def barchart(
             msg = "color: expected a colour or a non-empty list of colours, got []"
             raise ValueError(msg)
     spec = bar_spec(width=width, height=height, x_label=x_label, y_label=y_label,
-                    color=None if colors else color, per_bar_colors=colors is not None, font_size=font_size)
+                    color=None if colors else color, per_bar_colors=colors is not None, font_size=font_size,
+                    title=title)
     specs = dict(_BAR_COLUMNS)
     if colors is not None:
         specs["color"] = ColumnSpec("category")
@@ -270,6 +274,7 @@ def histogram(
     x_label: str | None = None,
     y_label: str | None = "count",
     font_size: int = 11,
+    title: str | None = None,
 ) -> ChartWidget:
     """A histogram, binned in numpy: the browser receives one row per bin.
 
@@ -288,6 +293,8 @@ def histogram(
         Show the stats row (count, min, max, zeros, NaNs, infinities, with shares);
         ``False`` hides it; a dict shows precomputed values (missing fields are left out;
         tfjs-vis's ``numVals``/``numNans``/``numZeros``/``numInfs`` are understood).
+    title : str, optional
+        A title above the chart, as text (see :func:`linechart`).
 
     Returns
     -------
@@ -302,7 +309,7 @@ def histogram(
     max_bins, bins, range_ = _check_bins(max_bins, bins, range)
     stats = _check_stats(stats)
     spec = histogram_spec(width=width, height=height, x_label=x_label, y_label=y_label, color=color,
-                          stats=stats is not False, font_size=font_size)
+                          stats=stats is not False, font_size=font_size, title=title)
     datasets = _histogram_columns(data, max_bins, bins, range_, stats)
     tables = {BINS: Table(_BIN_COLUMNS)}
     if STATS in datasets:

@@ -61,6 +61,7 @@ def heatmap_spec(
     width: int | None = None,
     height: int | None = None,
     font_size: int = 12,
+    title: str | None = None,
 ) -> dict[str, Any]:
     """Vega-Lite spec of a ``rows`` x ``cols`` heatmap.
 
@@ -85,7 +86,7 @@ def heatmap_spec(
         scale["domain"] = dom
     use_raster = rows * cols >= RASTER_CELLS if raster is None else bool(raster)
     default_height = 300 if use_raster else min(400, max(120, 24 * rows))
-    base = top_level(width, height, default_height=default_height, font_size=font_size, band_gaps=False)
+    base = top_level(width, height, default_height=default_height, font_size=font_size, band_gaps=False, title=title)
     params = _ticks_param("nbvis_x_ticks", x_tick_labels) + _ticks_param("nbvis_y_ticks", y_tick_labels)
     if params:
         base["params"] = params
@@ -151,6 +152,7 @@ def confusion_spec(
     width: int | None = None,
     height: int | None = None,
     font_size: int = 12,
+    title: str | None = None,
 ) -> dict[str, Any]:
     """Vega-Lite spec of a confusion matrix over dataset ``"cells"``.
 
@@ -215,7 +217,7 @@ def confusion_spec(
             }
         )
     return {
-        **top_level(width, height, default_height=400, font_size=font_size, band_gaps=False),
+        **top_level(width, height, default_height=400, font_size=font_size, band_gaps=False, title=title),
         "params": _ticks_param("nbvis_ticks", tick_labels),
         "data": {"name": CELLS},
         "layer": layers,
@@ -275,6 +277,7 @@ def heatmap(
     width: int | None = None,
     height: int | None = None,
     font_size: int = 12,
+    title: str | None = None,
 ) -> ChartWidget:
     """A heatmap of a 2-D matrix: ``values[row][col]``, row 0 at the top (as ``imshow``).
 
@@ -294,6 +297,8 @@ def heatmap(
         ``False`` reads ``values[i][j]`` as x = i, y = j (tfjs-vis's default).
     raster : bool, optional
         Draw one image instead of a rectangle per cell; default from 10,000 cells on.
+    title : str, optional
+        A title above the chart, as text (see :func:`linechart`).
 
     Returns
     -------
@@ -311,7 +316,7 @@ def heatmap(
                                    "x_tick_labels": "x_tick_labels", "y_tick_labels": "y_tick_labels"}, given)
     check_bool(row_major, arg="row_major")
     options: dict[str, Any] = {"x_label": x_label, "y_label": y_label, "color_map": color_map, "domain": domain,
-               "width": width, "height": height, "font_size": font_size}
+               "width": width, "height": height, "font_size": font_size, "title": title}
 
     def build(new: Any, labels: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
         m = to_matrix(new)
@@ -401,6 +406,7 @@ def confusion_matrix(
     width: int | None = None,
     height: int | None = None,
     font_size: int = 12,
+    title: str | None = None,
 ) -> ChartWidget:
     """A confusion matrix: rows are true labels, columns predictions.
 
@@ -421,6 +427,8 @@ def confusion_matrix(
         each prediction (columns; precision) or of everything.
     color_map : str or [low, high]
         As for :func:`heatmap` (default ``"blues"``).
+    title : str, optional
+        A title above the chart, as text (see :func:`linechart`).
 
     Returns
     -------
@@ -454,7 +462,7 @@ def confusion_matrix(
     def spec_for(names: list[str]) -> dict[str, Any]:
         return confusion_spec(tick_labels=names, x_label=x_label, y_label=y_label, color_map=color_map,
                               show_text_overlay=show_text_overlay, normalized=normalize is not None,
-                              width=width, height=height, font_size=font_size)
+                              width=width, height=height, font_size=font_size, title=title)
 
     spec = spec_for(labels)
     table = Table(_CONFUSION_COLUMNS)

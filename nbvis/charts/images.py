@@ -21,7 +21,7 @@ from .._contract import IMAGES, PIXELS, TILES, VEGA_LITE_SCHEMA, ChartMeta, Imag
 from .._inputs import image_batch
 from .._validate import check_positive_int, check_size, strict_kwargs, text_list
 from ..widgets import Change, ChartWidget, FunctionAdapter
-from ._common import font_config
+from ._common import font_config, title_of
 
 __all__ = ["LABEL_HEIGHT", "grid_layout", "image_grid", "image_grid_spec"]
 
@@ -40,7 +40,9 @@ def grid_layout(n: int, columns: int, tile: int, *, labels: bool) -> list[tuple[
     return out
 
 
-def image_grid_spec(n: int, *, columns: int, tile: int, labels: bool, smooth: bool, font_size: int = 11) -> dict[str, Any]:
+def image_grid_spec(
+    n: int, *, columns: int, tile: int, labels: bool, smooth: bool, font_size: int = 11, title: str | None = None
+) -> dict[str, Any]:
     """Vega-Lite spec of ``n`` images in ``columns`` columns of ``tile``-pixel boxes.
 
     Examples
@@ -71,6 +73,7 @@ def image_grid_spec(n: int, *, columns: int, tile: int, labels: bool, smooth: bo
         )
     spec = {
         "$schema": VEGA_LITE_SCHEMA,
+        **title_of(title, font_size),
         "width": shown * (tile + GAP) - GAP,
         "height": rows * (tile + (LABEL_HEIGHT if labels else 0) + GAP) - GAP,
         "padding": 4,
@@ -97,6 +100,7 @@ def image_grid(
     size: int | None = None,
     color_map: str | None = None,
     font_size: int = 11,
+    title: str | None = None,
 ) -> ChartWidget:
     """A grid of images with text labels; pixels travel as bytes, never as JSON.
 
@@ -113,6 +117,8 @@ def image_grid(
         Side of each image's box in pixels (default: the image size, between 64 and 160).
     color_map : {"viridis", "jet", "inferno", "gray"}, optional
         Colours for single-channel images (default: grey levels).
+    title : str, optional
+        A title above the chart, as text (see :func:`linechart`).
 
     Returns
     -------
@@ -145,7 +151,7 @@ def image_grid(
 
     def spec_for(n: int) -> dict[str, Any]:
         return image_grid_spec(n, columns=n_columns, tile=tile, labels=with_labels,
-                               smooth=tile < largest, font_size=font_size)
+                               smooth=tile < largest, font_size=font_size, title=title)
 
     def columns_for(batch: list[np.ndarray], names: list[str], start: int, offset: int) -> dict[str, dict[str, Any]]:
         layout = grid_layout(start + len(batch), n_columns, tile, labels=with_labels)[start:]

@@ -40,7 +40,7 @@ from .._validate import (
     strict_kwargs,
 )
 from ..widgets import Change, ChartWidget
-from ._common import top_level
+from ._common import big_number_labels, top_level
 
 __all__ = ["PAN", "XYOptions", "line_spec", "line_widget", "linechart", "scatter_spec", "scatterplot"]
 
@@ -86,8 +86,10 @@ class XYOptions:
     font_size: float = 11
     x_integer: bool = False
     points: bool = False
+    title: str | None = None
 
     def __post_init__(self) -> None:
+        check_text(self.title, arg="title")
         check_text(self.x_label, arg="x_label")
         check_text(self.y_label, arg="y_label")
         check_choice(self.x_type, _FIELD_TYPES, arg="x_type")
@@ -143,7 +145,8 @@ class XYOptions:
         encoding: dict[str, Any] = {
             **x_axis,
             "y": {"field": "y", "type": self.y_type, "title": self.y_label,
-                  "scale": scale(self.y_axis_domain, self.log_y)},
+                  "scale": scale(self.y_axis_domain, self.log_y),
+                  **({"axis": {"labelExpr": big_number_labels("y")}} if self.y_type == "quantitative" else {})},
             "color": color,
         }
         if shape:
@@ -157,7 +160,7 @@ class XYOptions:
         return encoding, tooltip
 
     def top(self) -> dict[str, Any]:
-        return top_level(self.width, self.height, default_height=250, font_size=self.font_size)
+        return top_level(self.width, self.height, default_height=250, font_size=self.font_size, title=self.title)
 
 
 def _options(options: XYOptions | None, given: dict[str, Any], builder: str) -> XYOptions:
@@ -423,6 +426,8 @@ _XY_DOC = """
         One CSS colour per series.
     font_size : int
         Font size of axes and legend.
+    title : str, optional
+        A title above the chart (shown as text, never as markup), in the picture and files too.
     window : int, optional
         Keep only the last ``window`` points of each series (kernel and browser), for
         endless streams.
@@ -447,6 +452,7 @@ def linechart(
     series_colors: Sequence[str] | None = None,
     smoothing: float | None = None,
     font_size: int = 11,
+    title: str | None = None,
     window: int | None = None,
 ) -> ChartWidget:
     """A live line chart of one or more series.
@@ -501,6 +507,7 @@ def scatterplot(
     point_size: float = 30,
     opacity: float = 0.8,
     font_size: int = 11,
+    title: str | None = None,
     window: int | None = None,
 ) -> ChartWidget:
     """A live scatter plot of one or more series (colour and shape per series).

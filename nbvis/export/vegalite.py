@@ -60,7 +60,10 @@ def full_spec(snapshot: Snapshot, *, width: int | None = STATIC_WIDTH) -> dict[s
         datasets.pop(images["meta"], None)
     if "stats" in meta:
         line = "  ·  ".join(f"{r['label']}: {r['text']}" for r in datasets.pop(meta["stats"], []))
-        spec["title"] = {"text": line, "anchor": "start", "fontSize": 11, "fontWeight": "normal"}
+        if "title" in spec:  # the chart's own title, the stats row under it
+            spec["title"] = {**spec["title"], "subtitle": line, "subtitleFontSize": 11}
+        else:
+            spec["title"] = {"text": line, "anchor": "start", "fontSize": 11, "fontWeight": "normal"}
     if "layer" in spec:
         spec["layer"] = [layer for layer in spec["layer"] if not _interactive_only(layer)]
     spec["datasets"] = datasets

@@ -30,6 +30,7 @@ from typing import Any
 
 from .._colors import colormap
 from .._layers import LayerInfo, list_layers, resolve_layer
+from .._validate import strict_kwargs
 from ._backend import device_name
 from .activations import Activations, LayerActivations
 from .cam import CAMResult, GradCAM, GradCAMPlusPlus, LayerCAM, ScoreCAM
@@ -38,6 +39,7 @@ from .maximize import MaxActivationResult, MaximizeActivation, maximize_activati
 from .pictures import colorize, normalize, overlay, upsample
 
 
+@strict_kwargs
 def inspect(model: Any, images: Any, *, labels: Any = None, class_names: Any = None, layers: Any = None) -> Any:
     """An interactive inspector of ``model`` on ``images`` (see :class:`nbvis.inspect.widget.Inspector`).
 

@@ -48,16 +48,28 @@ class Compiled:
     def __call__(self, key: Hashable, *args: Any) -> Any:
         compiled = self._by_key.get(key)
         if compiled is None:
-
-            def body(*inner: Any) -> Any:
-                self._traces += 1
-                out, fact = self._fn(key, *inner)
-                self.facts[key] = fact
-                return out
-
-            compiled = self._by_key[key] = self._backend.compile(body, self._model)
+            compiled = self._by_key[key] = self._backend.compile(_Body(self, key), self._model)
         with self._backend.no_grad():  # PyTorch: no autograd graph unless a method asks for one
             return compiled(*args)
+
+    def _trace(self, key: Hashable, *inner: Any) -> Any:
+        self._traces += 1
+        out, fact = self._fn(key, *inner)
+        self.facts[key] = fact
+        return out
+
+
+class _Body:
+    """The function compiled for one key. An object, not a closure: ``tf.function`` counts
+    traces per function *code*, which every closure shares, so five layers or methods
+    compiled in a row printed "triggered tf.function retracing" though none retraced."""
+
+    def __init__(self, compiled: Compiled, key: Hashable) -> None:
+        self._compiled = compiled
+        self._key = key
+
+    def __call__(self, *inner: Any) -> Any:
+        return self._compiled._trace(self._key, *inner)
 
 
 class Backend:

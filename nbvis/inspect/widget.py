@@ -23,6 +23,7 @@ from .._bundle import Module
 from .._inputs import to_uint8
 from .._layers import list_layers, resolve_layer
 from .._png import png_data_url
+from .._validate import strict_kwargs
 from ..widgets import Pictured
 from .activations import Activations
 from .cam import GradCAM, GradCAMPlusPlus, LayerCAM, ScoreCAM
@@ -342,6 +343,7 @@ class Inspector(Pictured, anywidget.AnyWidget):
         self._timed("max-activation", work)
 
 
+@strict_kwargs
 def inspect(model: Any, images: Any, *, labels: Sequence[int] | None = None,
             class_names: Sequence[str] | None = None, layers: Sequence[Any] | None = None) -> Inspector:
     """An interactive inspector of ``model`` on ``images``.

@@ -7,6 +7,7 @@ import warnings
 from collections.abc import Mapping
 from typing import Any
 
+from .._validate import strict_kwargs
 from ._run import Run, RunSet, check_logdir, read_runs, scan_logdir, warn_problems
 from ._storage import Storage, is_url
 from ._tail import LogdirTail
@@ -14,6 +15,7 @@ from ._tail import LogdirTail
 __all__ = ["load"]
 
 
+@strict_kwargs
 def load(logdir: str | os.PathLike[str], *, storage_options: Mapping[str, Any] | None = None) -> RunSet:
     """Read every run of a TensorBoard logdir, every point (no sampling).
 

@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 
 from .._columns import GrowingArray, Narrowing
+from .._validate import strict_kwargs
 from ._events import ParsedRun, RunFileWriter, event_files, first_wall_time, read_run_dir
 
 __all__ = ["Hub", "Run", "RunSet", "Scalars", "check_logdir", "read_run", "read_runs", "scan_logdir", "start", "warn_problems"]
@@ -558,6 +559,7 @@ def _normalise_logdir(logdir: Any, what: str = "logdir") -> str:
     return os.path.abspath(os.fspath(logdir))
 
 
+@strict_kwargs
 def start(name: str, *, logdir: str | os.PathLike[str] | None = None, hparams: Mapping[str, Any] | None = None) -> Run:
     """Start a run to log scalars from any training loop.
 
@@ -616,11 +618,13 @@ def warn_problems(run: Run, *, stacklevel: int) -> None:
         warnings.warn(f"run {run.name!r}: {problem}", stacklevel=stacklevel)
 
 
-def check_logdir(logdir: str | os.PathLike[str]) -> str:
-    """``logdir`` as an absolute path, or an error naming it if it is missing, not a
-    directory or unreadable."""
+def check_logdir(logdir: str | os.PathLike[str], *, missing_ok: bool = False) -> str:
+    """``logdir`` as an absolute path, or an error naming it if it is missing (unless
+    ``missing_ok``), not a directory or unreadable."""
     path = _normalise_logdir(logdir)
     shown = os.fspath(logdir)
+    if missing_ok and not os.path.lexists(path):
+        return path
     if not os.path.exists(path):
         msg = f"logdir: {shown!r} does not exist"
         raise FileNotFoundError(msg)

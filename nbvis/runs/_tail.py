@@ -95,7 +95,10 @@ class LogdirTail:
         storage = self.storage
         try:
             listing = storage.list()
-        except Exception as exc:  # the root is gone, unreadable, or the network failed
+        except FileNotFoundError:  # not made yet (a board shown before the job starts), or gone
+            self._note("logdir", f"{storage.logdir}: no such folder{'' if self._tails else ' yet'}; watching for it")
+            return False
+        except Exception as exc:  # unreadable, or the network failed
             self._note("logdir", f"{storage.logdir}: cannot be listed ({_why(exc)}); still trying")
             return False
         self._note("logdir", None)

@@ -13,7 +13,7 @@ import numpy as np
 from .._inputs import to_numpy
 from .._layers import list_layers
 from .._stats import format_number, value_stats
-from .._validate import describe
+from .._validate import describe, strict_kwargs
 from ..charts import histogram_choice, table, tree_table
 from ..widgets import View
 
@@ -80,6 +80,7 @@ def _total(variables: list[Any]) -> str:
     return f"{format_number(count)} ({_bytes_text(sum(_size(v) * _itemsize(v) for v in variables))})"
 
 
+@strict_kwargs
 def model_summary(model: Any, *, sample: Any = None, font_size: int = 13) -> View:
     """A table of the model's layers: name, type, output shape, parameters, trainable.
 
@@ -130,6 +131,7 @@ def _weight_values(variable: Any) -> np.ndarray:
     return np.asarray(to_numpy(value, arg="layer.weights"), dtype=np.float64).reshape(-1)
 
 
+@strict_kwargs
 def layer(layer: Any, *, max_bins: int = 12, font_size: int = 13) -> View:
     """A layer's weights: a stats table, and a histogram of the weight picked in a drop-down.
 

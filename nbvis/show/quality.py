@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from .. import metrics
-from .._validate import text_list
+from .._validate import strict_kwargs, text_list
 from ..charts import confusion_matrix as confusion_chart
 from ..charts import linechart, table
 from ..widgets import ChartWidget, TableWidget
@@ -36,6 +36,7 @@ def _names(class_names: Sequence[Any] | None, count: int) -> list[str]:
     return names[:count]
 
 
+@strict_kwargs
 def per_class_accuracy(
     labels: Any, predictions: Any = None, *, class_names: Sequence[Any] | None = None,
     num_classes: int | None = None, threshold: float | None = None,
@@ -67,6 +68,7 @@ def per_class_accuracy(
     return table(["Class", "Accuracy", "# Samples"], rows)
 
 
+@strict_kwargs
 def confusion_matrix(
     labels: Any, predictions: Any, *, class_names: Sequence[Any] | None = None, num_classes: int | None = None,
     normalize: str | None = None, sample_weight: Any = None, threshold: float | None = None, **options: Any,
@@ -133,6 +135,7 @@ def _binary(scores: Any) -> bool:
     return len(shape) == 1 or (len(shape) == 2 and shape[1] == 1)
 
 
+@strict_kwargs
 def roc_curve(
     labels: Any, scores: Any, *, class_names: Sequence[Any] | None = None, pos_label: Any = 1,
     sample_weight: Any = None, width: int | None = None, height: int | None = 300,
@@ -161,6 +164,7 @@ def roc_curve(
                         x_label="false positive rate", y_label="true positive rate", width=width, height=height)
 
 
+@strict_kwargs
 def pr_curve(
     labels: Any, scores: Any, *, class_names: Sequence[Any] | None = None, pos_label: Any = 1,
     sample_weight: Any = None, width: int | None = None, height: int | None = 300,

@@ -8,12 +8,12 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .._contract import X_AXES
-from .._validate import check_choice, check_smoothing
+from .._validate import check_choice, check_smoothing, strict_kwargs
 from ..runs import Run, RunSet
 from ..runs._run import check_logdir, read_run, scan_logdir, warn_problems
 from ..runs._storage import Storage, is_url
 from ..runs._tail import POLL, LogdirTail
-from ..widgets.board import RunsBoard
+from ..widgets.board import WAITING, RunsBoard
 
 __all__ = ["runs"]
 
@@ -22,6 +22,7 @@ __all__ = ["runs"]
 _READ_BUDGET_S = 0.5
 
 
+@strict_kwargs
 def runs(
     source: str | os.PathLike[str] | RunSet | Run | Sequence[Run],
     *,
@@ -97,12 +98,20 @@ def runs(
         raise ValueError(msg)
     pending: list[Run | tuple[str, str]] = []
     tail: LogdirTail | None = None
+    waiting = ""
     if is_url(source):
         storage = Storage(str(source), storage_options)
         runset = RunSet(logdir=storage.logdir)
         tail = LogdirTail(storage)  # its first poll reads the logdir on the board's thread
     elif isinstance(source, (str, os.PathLike)):
-        runset, pending = _read_for(check_logdir(source), _READ_BUDGET_S)
+        path = check_logdir(source, missing_ok=True)  # a board shown before training made it
+        if os.path.isdir(path):
+            runset, pending = _read_for(path, _READ_BUDGET_S)
+        else:
+            runset = RunSet(logdir=path)
+            if not watch:  # watching, the watcher says what it waits for
+                waiting = (f"{os.fspath(source)}: no such folder yet; runs started in this kernel with this logdir "
+                           "join the board (watch=True also waits for runs that other processes write there)")
         if watch:
             tail = LogdirTail(Storage(runset.logdir or ""), adopt=runset)
     elif isinstance(source, RunSet):
@@ -120,8 +129,11 @@ def runs(
     if watch and tail is None:
         msg = "watch: only a logdir (a path or a URL) can be watched; runs in memory are live already"
         raise ValueError(msg)
-    return RunsBoard(runset, smoothing=float(smoothing), x_axis=x_axis, height=height, pending=pending,
-                     tail=tail, watch=watch, poll=float(poll))
+    board = RunsBoard(runset, smoothing=float(smoothing), x_axis=x_axis, height=height, pending=pending,
+                      tail=tail, watch=watch, poll=float(poll))
+    if waiting and not board.runs:
+        board.set_notes(WAITING, [waiting])
+    return board
 
 
 def _read_for(logdir: str, budget: float) -> tuple[RunSet, list[Run | tuple[str, str]]]:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from .._validate import strict_kwargs
 from ..charts import histogram
 from ..widgets import ChartWidget
 
 __all__ = ["values_distribution"]
 
 
+@strict_kwargs
 def values_distribution(
     values: Any, *, max_bins: int = 12, height: int = 150, width: int | None = None, x_label: str = "value"
 ) -> ChartWidget:

@@ -27,7 +27,7 @@ import ipywidgets
 import numpy as np
 
 from .. import runs
-from .._validate import check_smoothing, check_window
+from .._validate import check_smoothing, check_window, strict_kwargs
 from ..charts import line_widget
 from ..runs import Run
 from ..widgets import ChartWidget, LiveWidget, PictureBox, VegaRuntime
@@ -221,6 +221,7 @@ def _check_options(
     return metrics, list(dict.fromkeys(kinds))
 
 
+@strict_kwargs
 def fit_callbacks(
     metrics: Sequence[str] | None = None,
     callbacks: Sequence[str] = ("batch", "epoch"),
@@ -556,6 +557,7 @@ def _history_rows(history: Any) -> list[Mapping[str, Any]]:
     raise TypeError(msg)
 
 
+@strict_kwargs
 def history(
     history: Any, metrics: Sequence[str] | None = None, *, zoom_to_fit_accuracy: bool = False, height: int = 200
 ) -> TrainingView:

@@ -58,6 +58,10 @@ def _schema() -> dict[str, ColumnSpec]:
     }
 
 
+# The notes of this source say what the board waits for; they clear when a run joins.
+WAITING = "waiting"
+
+
 class RunsBoard(LiveWidget):
     """A board of runs: one chart per tag, every run a series, and an HParams table.
 
@@ -161,6 +165,7 @@ class RunsBoard(LiveWidget):
                 "hparams": dict(run.hparams),
             }
             self.runs_info = [*self.runs_info, info]
+            self.set_notes(WAITING, [])
             if run.problems:
                 self.set_notes(f"run:{run.name}", [f"{run.name}: {p}" for p in run.problems])
             # every point so far, and from the same instant on every new one: none twice
@@ -180,7 +185,8 @@ class RunsBoard(LiveWidget):
 
     def set_notes(self, source: str, texts: Sequence[str]) -> None:
         """The notes shown on the board from ``source`` (a reader, the watcher, a run),
-        replacing its earlier ones; ``[]`` clears them."""
+        replacing its earlier ones; ``[]`` clears them. Notes from :data:`WAITING` clear
+        when a run joins."""
         with self._board_lock:
             if list(texts) == self._notes.get(source, []):
                 return

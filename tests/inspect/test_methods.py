@@ -204,3 +204,28 @@ def test_results_convert_like_their_main_array_and_say_what_they_hold(model, x):
     best = MaximizeActivation(model, "c2").attribute([0, 1], steps=2)
     assert np.asarray(best).shape == best.images.shape == (2, 32, 32, 3)
     assert "filters=array(2,) int" in repr(best)
+
+
+def test_every_method_and_layer_made_in_a_row_prints_no_tensorflow_retracing_warning():
+    # each compiles its own functions once; TensorFlow counted them as one function retracing
+    # (they shared one closure's code) and printed its warning into the notebook after five
+    import logging
+
+    import tensorflow as tf
+
+    from nbvis.datasets import shapes, shapes_cnn
+    from nbvis.inspect import GradCAMPlusPlus
+
+    cnn, test = shapes_cnn(), shapes(4, seed=2)
+    messages: list[str] = []
+    handler = logging.Handler()
+    handler.emit = lambda record: messages.append(record.getMessage())  # type: ignore[method-assign]
+    tf.get_logger().addHandler(handler)
+    try:
+        for method in (GradCAM(cnn), LayerCAM(cnn), ScoreCAM(cnn), SmoothGrad(Saliency(cnn), samples=4, seed=0),
+                       IntegratedGradients(cnn, steps=8), GradCAMPlusPlus(cnn), GradCAM(cnn, "conv2"),
+                       GradCAM(cnn, "conv3")):
+            method.attribute(test.images, target=test.labels)
+    finally:
+        tf.get_logger().removeHandler(handler)
+    assert not [m for m in messages if "retracing" in m], messages

@@ -116,3 +116,41 @@ def test_confusion_overlay_text_colour_follows_the_cell_luminance():
     condition = text["encoding"]["color"]["condition"]
     assert "luminance(scale('color', datum.shade))" in condition["test"]
     assert (condition["value"], text["encoding"]["color"]["value"]) == ("white", "black")
+
+
+@pytest.mark.parametrize(
+    ("ys", "labels"),
+    [
+        ([0.0, 1e33, 5e32], ["0", "2e+32", "4e+32", "6e+32", "8e+32", "1e+33"]),  # a diverging loss
+        ([0.0, 2.5e6], ["0", "5e+5", "1e+6", "1.5e+6", "2e+6", "2.5e+6"]),  # one style on the whole axis
+        ([0.0, 2.5], ["0.0", "0.5", "1.0", "1.5", "2.0", "2.5"]),  # below a million: Vega's own
+    ],
+)
+def test_y_tick_labels_of_huge_values_have_three_significant_digits(ys, labels):
+    import re
+
+    import vl_convert
+
+    for make in (nbvis.linechart, nbvis.scatterplot):
+        chart = make([{"x": i, "y": y} for i, y in enumerate(ys)], y_label="loss")
+        texts = re.findall(r"<text[^>]*>([^<]*)</text>", vl_convert.vegalite_to_svg(chart.to_dict()))
+        assert texts[texts.index("x") + 1 : texts.index("loss")] == labels
+        chart.close()
+
+
+def test_every_chart_takes_a_title_shown_as_text_in_its_picture():
+    import vl_convert
+
+    payload = "<img src=x onerror=alert(1)> loss"
+    charts = [nbvis.linechart([1.0, 2.0], title=payload), nbvis.scatterplot([1.0, 2.0], title=payload),
+              nbvis.barchart({"a": 1}, title=payload), nbvis.histogram([1, 2, 3], title=payload),
+              nbvis.heatmap([[1, 2], [3, 4]], title=payload), nbvis.confusion_matrix([[1, 2], [3, 4]], title=payload),
+              nbvis.image_grid(np.zeros((2, 4, 4, 1)), title=payload)]
+    for chart in charts:
+        assert chart.spec["title"]["text"] == payload
+        svg = vl_convert.vegalite_to_svg(chart.to_dict())
+        assert "&lt;img src=x onerror=alert(1)&gt; loss" in svg and "<img" not in svg
+        chart.close()
+    with pytest.raises(TypeError, match="title: expected a string or None, got int"):
+        nbvis.linechart([1.0], title=3)
+    assert "title" not in nbvis.linechart([1.0]).spec

@@ -245,7 +245,7 @@ def test_a_logdir_that_goes_away_is_noted_and_watching_resumes_when_it_is_back(t
     (run,) = _poll(tail)
     logdir.rename(tmp_path / "away")
     _poll(tail)
-    assert list(tail.notes.values()) == [f"{logdir}: cannot be listed (no such directory); still trying"]
+    assert list(tail.notes.values()) == [f"{logdir}: no such folder; watching for it"]
     (tmp_path / "away").rename(logdir)
     _more(writer, range(10, 15))
     _poll(tail)
@@ -278,6 +278,29 @@ def test_a_watched_board_gets_new_runs_and_points_on_its_thread_until_stopped(tm
     _more(writer, range(30, 40))
     time.sleep(0.3)
     assert len(board.runs["a"].scalars("loss")) == 30  # stopped
+    board.close()
+
+
+def test_a_board_shown_before_its_logdir_exists_waits_for_it_and_says_so(tmp_path):
+    # README: the board is shown first, and training makes the logdir
+    logdir = tmp_path / "logs"
+    board = nbvis.show.runs(logdir)
+    assert board.notes == [f"{logdir}: no such folder yet; runs started in this kernel with this logdir join the "
+                           "board (watch=True also waits for runs that other processes write there)"]
+    assert not logdir.exists()  # showing a board makes no folder
+    with nbvis.runs.start("a", logdir=logdir) as run:
+        run.log(0, loss=1.0)
+    _wait(lambda: board.runs.names == ["a"] and board._store.tables["scalars"].n == 1)
+    assert board.notes == []
+    board.close()
+
+    # watching: another process's run joins once the folder appears
+    other = tmp_path / "other"
+    board = nbvis.show.runs(other, watch=True, poll=0.05)
+    _wait(lambda: board.notes == [f"{other}: no such folder yet; watching for it"])
+    _write(other / "b", range(5))
+    _wait(lambda: board.runs.names == ["b"] and len(board.runs["b"].scalars("loss")) == 5)
+    assert board.notes == []
     board.close()
 
 
