@@ -196,6 +196,8 @@ def strict_kwargs(function: F) -> F:
     """
     parameters = inspect.signature(function).parameters
     names = [n for n, p in parameters.items() if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    if any(p.kind == p.VAR_KEYWORD for p in parameters.values()):
+        return function  # it passes **options on to a function that checks them itself
 
     @functools.wraps(function)
     def checked(*args: Any, **kwargs: Any) -> Any:

@@ -49,6 +49,9 @@ def load(logdir: str | os.PathLike[str], *, storage_options: Mapping[str, Any] |
         found: list[Run] = []
         tail.poll(found.append)
         if "logdir" in tail.notes:
+            if "no such folder" in tail.notes["logdir"]:  # as for a local logdir
+                msg = f"logdir: {storage.logdir!r} does not exist"
+                raise FileNotFoundError(msg)
             raise OSError(f"logdir: {tail.notes['logdir']}".replace("; still trying", ""))
         for key, note in tail.notes.items():
             if key == "empty":

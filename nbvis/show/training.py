@@ -27,11 +27,12 @@ import ipywidgets
 import numpy as np
 
 from .. import runs
-from .._validate import check_smoothing, check_window, strict_kwargs
+from .._validate import check_choice, check_smoothing, check_window, strict_kwargs
 from ..charts import line_widget
 from ..runs import Run
 from ..widgets import ChartWidget, LiveWidget, PictureBox, VegaRuntime
 from ..widgets import panel as ui
+from ._batches import BatchValues
 
 __all__ = ["TrainingPlots", "TrainingView", "fit_callbacks", "history"]
 
@@ -125,6 +126,8 @@ class TrainingPlots:
         self._grids: dict[str, list[ChartWidget]] = {kind: [] for kind in self._kinds}
         self.widget = TrainingView(self)
         self.seen: set[str] = set()
+        #: Logged names whose batch points are each batch's own value (the rest: Keras' running value).
+        self.batch_means: frozenset[str] = frozenset()
         VegaRuntime.shared()  # ship the Vega runtime now, not in the middle of training
 
     def wanted(self, name: str) -> bool:
@@ -164,7 +167,7 @@ class TrainingPlots:
             bounded = is_bounded(known) and not self.zoom_to_fit_accuracy
             chart = line_widget(
                 {n: np.empty((0, 2)) for n in known},
-                x_label=_KINDS[kind], y_label=group, height=self.height,
+                x_label=_KINDS[kind], y_label=self._y_label(kind, group, known), height=self.height,
                 y_axis_domain=[0, 1] if bounded else None, zoom_to_fit=not bounded,
                 smoothing=self.smoothing if kind == "batch" else None, events=True,
                 window=self.window if kind == "batch" else None,
@@ -174,6 +177,13 @@ class TrainingPlots:
             self._grids[kind].append(chart)
             self.widget.relayout()
         return chart
+
+    def _y_label(self, kind: str, group: str, names: Sequence[str]) -> str:
+        """A batch chart's axis says what its points are: each batch's own value, or (for a
+        metric that is not a mean, such as AUC) Keras' value over the epoch so far."""
+        if kind != "batch":
+            return group
+        return f"{group}, each batch" if set(names) <= self.batch_means else f"{group}, epoch so far"
 
     def _flag_non_finite(self, kind: str, group: str, chart: ChartWidget, series: Mapping[str, np.ndarray]) -> None:
         for name, xy in series.items():
@@ -235,6 +245,7 @@ def fit_callbacks(
     run: str | Run | None = None,
     logdir: str | os.PathLike[str] | None = None,
     hparams: Mapping[str, Any] | None = None,
+    batch_values: str = "each",
 ) -> Any:
     """A Keras callback that plots loss and metrics live while ``fit()`` runs.
 
@@ -271,6 +282,15 @@ def fit_callbacks(
         The run's hyperparameters; the optimizer's name and learning rate, the epochs
         and the steps per epoch are added unless given.
 
+    batch_values : {"each", "running"}
+        What a batch point is. ``"each"``: that batch's own value (of the loss and every
+        metric that is a mean), recovered from the running means Keras logs; with
+        ``steps_per_execution`` or ``every_n_batches``, the mean of the batches since the
+        last point. ``"running"``: Keras' logs as they are, each metric's mean since the
+        epoch began (which makes a falling loss rise within every epoch). Metrics that are
+        not means (AUC, precision, ...) are Keras' value over the epoch so far either way;
+        each batch chart's axis says which it shows. The run logs the same values.
+
     The batch x axis is the global step: ``steps_per_execution``, ``initial_epoch`` and
     ``every_n_batches`` are respected, so resumed and compared runs line up.
 
@@ -286,6 +306,7 @@ def fit_callbacks(
     ...           callbacks=[cb, keras.callbacks.EarlyStopping(patience=2)])
     """
     metrics, kinds = _check_options(metrics, callbacks, every_n_batches, smoothing, window)
+    check_choice(batch_values, ("each", "running"), arg="batch_values")
     if run is not None and not isinstance(run, (str, Run)):
         msg = f"run: expected a run name or an nbvis.runs.Run, got {type(run).__name__}"
         raise TypeError(msg)
@@ -301,7 +322,7 @@ def fit_callbacks(
     logging = None if run is None and logdir is None else _RunLogging(run, logdir, hparams)
     plots = TrainingPlots(kinds, metrics=metrics, zoom_to_fit_accuracy=zoom_to_fit_accuracy,
                           smoothing=smoothing, height=height, window=window)
-    return _callback_class()(plots, kinds, every_n_batches, display, logging)
+    return _callback_class()(plots, kinds, every_n_batches, display, logging, each=batch_values == "each")
 
 
 class _RunLogging:
@@ -348,6 +369,41 @@ def _keras_hparams(model: Any, params: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _mean_metrics(model: Any) -> set[str]:
+    """The logged names of ``model``'s metrics that are running means: the loss tracker and
+    every ``keras.metrics.Mean`` (``MeanMetricWrapper``: accuracy, mae, ...), in compiled
+    containers too."""
+    import keras
+
+    found: set[str] = set()
+
+    def visit(metric: Any, depth: int = 0) -> None:
+        if isinstance(metric, keras.metrics.Mean):
+            found.add(metric.name)
+        elif depth < 4:
+            for inner in getattr(metric, "metrics", None) or []:
+                if inner is not metric:
+                    visit(inner, depth + 1)
+
+    for metric in getattr(model, "metrics", None) or []:
+        visit(metric)
+    return found
+
+
+def _samples(x: Any) -> int | None:
+    """How many training samples ``fit`` got, when they are arrays (else None: a dataset or
+    generator does not say, and its batches then count alike)."""
+    import keras
+
+    leaves = keras.tree.flatten(x) if x is not None else []
+    if not leaves or not all(hasattr(leaf, "shape") and len(getattr(leaf, "shape", ())) > 0 for leaf in leaves):
+        return None
+    try:
+        return int(leaves[0].shape[0])
+    except (TypeError, ValueError):  # an unknown first dimension
+        return None
+
+
 def _fit_argument(model: Any, name: str) -> Any:
     """An argument of the ``model.fit`` call that is running (Keras gives callbacks no
     batch size): read from its frame, or None."""
@@ -379,7 +435,7 @@ def _callback_class() -> type:
         async_safe = True
 
         def __init__(self, plots: TrainingPlots, kinds: list[str], every: int, display: bool,
-                     logging: _RunLogging | None = None) -> None:
+                     logging: _RunLogging | None = None, *, each: bool = True) -> None:
             super().__init__()
             self.plots = plots
             self.kinds = kinds
@@ -392,13 +448,18 @@ def _callback_class() -> type:
             self._last = 0  # global step of the last plotted batch
             self._lock = threading.Lock()
             self._push_lock = threading.Lock()
-            self._pending: list[tuple[int, float, Mapping[str, Any]]] = []
+            self._pending: list[tuple[int, float, Mapping[str, Any], int, int]] = []  # step, wall, logs, epoch, batch
             self._epoch_steps: int | None = None
             self._next_push = 0.0
             self._pump: threading.Thread | None = None  # pushes during fit(), off the training thread
             self._stop = threading.Event()
             self._handle: Any = None
             self._warned = False
+            self._each = each  # batch points: each batch's own value, not Keras' running means
+            self._epoch = 0
+            self._batch_size: int | None = None
+            self._samples: int | None = None
+            self._values: BatchValues | None = None  # made at the first push: Keras builds its metrics in fit
 
         @property
         def widget(self) -> ipywidgets.Widget:
@@ -423,6 +484,10 @@ def _callback_class() -> type:
             self._done = 0
             self._last = 0  # a second fit() of this callback plots all of its batches too
             self._first_epoch = True
+            self._values = None
+            batch_size = _fit_argument(self.model, "batch_size")
+            self._batch_size = batch_size if isinstance(batch_size, int) else None
+            self._samples = _samples(_fit_argument(self.model, "x"))
             if self.logging is not None:
                 self.logging.begin(self.model, self.params or {})
             if self.display and self._handle is None:
@@ -438,6 +503,7 @@ def _callback_class() -> type:
                 self._push()
 
         def on_epoch_begin(self, epoch: int, logs: Any = None) -> None:
+            self._epoch = epoch
             steps = (self.params or {}).get("steps")
             self._epoch_steps = steps if isinstance(steps, int) and steps > 0 else None
             if isinstance(steps, int) and steps > 0:
@@ -469,7 +535,7 @@ def _callback_class() -> type:
                 if not logs or (step // self.every <= self._last // self.every and not (late and self.every == 1)):
                     return
                 self._last = max(step, self._last)
-                self._pending.append((step, time.time(), logs))  # logged and plotted in step order
+                self._pending.append((step, time.time(), logs, self._epoch, done))  # logged and plotted in step order
             if self._pump is None and time.monotonic() >= self._next_push:
                 self._push()  # called outside fit(): no pump thread
 
@@ -482,13 +548,23 @@ def _callback_class() -> type:
                 if not pending:
                     return
                 pending.sort(key=lambda p: p[0])
+                values = self._batch_values()
+                rows = [(step, wall, values.take(epoch, done, row) if values else row)
+                        for step, wall, row, epoch, done in pending]
                 run = None if self.logging is None else self.logging.run
                 if run is not None:
-                    for step, wall, row in pending:
+                    for step, wall, row in rows:
                         run._log_at(step, wall, _numbers("batch_", row))
                 if "batch" in self.kinds:
-                    self.plots.add("batch", [s for s, _, _ in pending], [row for _, _, row in pending])
+                    self.plots.add("batch", [s for s, _, _ in rows], [row for _, _, row in rows])
                     self.plots.flush()
+
+        def _batch_values(self) -> BatchValues | None:
+            if self._each and self._values is None:
+                means = _mean_metrics(self.model)
+                self.plots.batch_means = frozenset(means)
+                self._values = BatchValues(means, batch_size=self._batch_size, samples=self._samples)
+            return self._values
 
         def on_epoch_end(self, epoch: int, logs: Any = None) -> None:
             self._done = self.step

@@ -120,6 +120,8 @@ def test_notebook_saved_with_widget_state_shows_streamed_points_without_its_kern
     (chart,) = lab.wait_rows([42])
     assert chart["embeds"] == 1
     assert chart["legend"] == ["train", "val"]
+    # with the state saved, JupyterLab's widget manager finds the model: no "model not found" line
+    assert lab.page.get_by_text("Error displaying widget").count() == 0
     # The kernel JupyterLab started for the page never ran a cell: the rows came from
     # the widget state saved in the notebook, not from any kernel.
     assert lab.execute("print('c' in globals(), 'nbvis' in globals())").split() == ["False", "False"]

@@ -275,3 +275,52 @@ def test_fit_callbacks_refuses_a_bad_run_argument():
         nbvis.show.fit_callbacks(run=3)
     with pytest.raises(TypeError, match="a Run already has its logdir"):
         nbvis.show.fit_callbacks(run=nbvis.runs.start("given"), logdir="x")
+
+
+def test_batch_points_are_each_batchs_own_loss_and_accuracy_as_a_hand_written_loop_computes_them(tmp_path):
+    # Keras logs each metric's mean since the epoch began; the batch charts show each batch's
+    # own value. 200 rows in batches of 32: six of 32, then one of 8 (weighed as 8)
+    x, y = data(200)
+    loop = model()  # the same initial weights and optimizer as the fitted one (seeded)
+    expected = [loop.train_on_batch(x[i : i + 32], y[i : i + 32], return_dict=True)
+                for _ in range(2) for i in range(0, 200, 32)]  # each batch's loss, before its update
+    cb = nbvis.show.fit_callbacks(display=False, run="each", logdir=tmp_path)
+    model().fit(x, y, epochs=2, batch_size=32, shuffle=False, verbose=0, callbacks=[cb])
+    _, loss = series(cb.plots.charts["batch", "loss"])["loss"]
+    _, accuracy = series(cb.plots.charts["batch", "accuracy"])["accuracy"]
+    # float32 running means of up to 7 batches: a batch's value is recovered to ~1e-6
+    np.testing.assert_allclose(loss, [e["loss"] for e in expected], rtol=1e-4)
+    np.testing.assert_allclose(accuracy, [e["accuracy"] for e in expected], atol=1e-4)
+    np.testing.assert_allclose(nbvis.runs.load(tmp_path)["each"].scalars("batch_loss").value, loss, rtol=1e-6)
+    y_title = cb.plots.charts["batch", "loss"].spec["layer"][0]["encoding"]["y"]["title"]
+    assert y_title == "loss, each batch"
+
+    # Keras' own values, one argument away: the running mean, the epoch's last one its mean
+    running = nbvis.show.fit_callbacks(display=False, batch_values="running")
+    model().fit(x, y, epochs=1, batch_size=32, shuffle=False, verbose=0, callbacks=[running])
+    _, means = series(running.plots.charts["batch", "loss"])["loss"]
+    sizes = np.array([32] * 6 + [8])
+    np.testing.assert_allclose(means, np.cumsum(sizes * loss[:7]) / np.cumsum(sizes), rtol=1e-4)
+    assert running.plots.charts["batch", "loss"].spec["layer"][0]["encoding"]["y"]["title"] == "loss, epoch so far"
+
+
+def test_a_metric_that_is_not_a_mean_keeps_keras_value_and_its_axis_says_so():
+    x, y = data(128)
+
+    def binary():
+        keras.utils.set_random_seed(0)
+        m = keras.Sequential([keras.Input((8,)), keras.layers.Dense(1, activation="sigmoid")])
+        m.compile("adam", "binary_crossentropy", metrics=["accuracy", keras.metrics.AUC(name="auc")])
+        return m
+
+    each, running = nbvis.show.fit_callbacks(display=False), nbvis.show.fit_callbacks(display=False, batch_values="running")
+    for cb in (each, running):
+        binary().fit(x, y, epochs=1, batch_size=32, shuffle=False, verbose=0, callbacks=[cb])
+    titles = {group: chart.spec["layer"][0]["encoding"]["y"]["title"] for (kind, group), chart in each.plots.charts.items()
+              if kind == "batch"}
+    assert titles == {"loss": "loss, each batch", "accuracy": "accuracy, each batch", "auc": "auc, epoch so far"}
+    # AUC over the epoch so far, as Keras logs it (it is not an average of per-batch values)
+    np.testing.assert_array_equal(series(each.plots.charts["batch", "auc"])["auc"][1],
+                                  series(running.plots.charts["batch", "auc"])["auc"][1])
+    assert not np.array_equal(series(each.plots.charts["batch", "loss"])["loss"][1],
+                              series(running.plots.charts["batch", "loss"])["loss"][1])

@@ -187,5 +187,5 @@ def test_loading_an_s3_logdir_reads_every_point_and_a_missing_bucket_is_a_clear_
     s3["fs"].pipe(f"{prefix}/x/events.out.tfevents.1.host", _event_file(tmp_path, "x", range(50)))
     runs = nbvis.runs.load(f"s3://{prefix}", storage_options=s3["options"])
     assert runs.names == ["x"] and len(runs["x"].scalars("loss")) == 50
-    with pytest.raises(OSError, match=r"logdir: s3://no-such-bucket-here/logs: cannot be listed"):
+    with pytest.raises(FileNotFoundError, match=r"^logdir: 's3://no-such-bucket-here/logs' does not exist$"):
         nbvis.runs.load("s3://no-such-bucket-here/logs", storage_options=s3["options"])
