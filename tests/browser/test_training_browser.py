@@ -107,7 +107,7 @@ def test_points_arrive_during_fit_and_the_chart_zooms_smooths_and_rescales_while
     wait_js(lab.page, "() => [...document.querySelectorAll('.nbvis-chart')].some((el) => el.__nbvis?.view?.data('values').length === 29)",
         timeout=60_000,
     )
-    index = find(charts(lab), "Batch", "loss")[0]
+    index = find(charts(lab), "Batch", "loss, each batch")[0]
     held = wait_chart(lab, index, "c.rows === 29")
     assert kernel_busy(lab)
 
@@ -146,11 +146,11 @@ def test_points_arrive_during_fit_and_the_chart_zooms_smooths_and_rescales_while
 
     # 4. after the run: everything arrived, val_ metrics beside their base metric
     lab.wait_idle(timeout=120)
-    wait_chart(lab, find(charts(lab), "Batch", "loss")[0], "c.rows === 180")
+    wait_chart(lab, find(charts(lab), "Batch", "loss, each batch")[0], "c.rows === 180")
     summaries = charts(lab)
     # the output was refreshed once at the end (to carry pictures): still one live view per chart
     assert len(summaries) == 4 and all(s is not None for s in summaries), summaries
-    assert find(summaries, "Batch", "loss")[1]["rows"] == 6 * 30  # 960 rows / 32, every batch
+    assert find(summaries, "Batch", "loss, each batch")[1]["rows"] == 6 * 30  # 960 rows / 32, every batch
     epoch_loss = find(summaries, "Epoch", "loss")[1]
     assert epoch_loss["rows"] == 12 and epoch_loss["legend"] == ["loss", "val_loss"]
     assert find(summaries, "Epoch", "accuracy")[1]["legend"] == ["accuracy", "val_accuracy"]
@@ -171,7 +171,7 @@ def test_a_nan_loss_is_marked_where_it_started_and_the_chart_keeps_working(lab):
                   && el.__nbvis.view.data('values').length === 40)""",
         timeout=30_000,
     )
-    _, loss = find(charts(lab), "Batch", "loss")
+    _, loss = find(charts(lab), "Batch", "loss, each batch")
     assert loss["events"] == 1 and loss["rows"] == 40
     label = lab.page.evaluate(
         """() => { for (const el of document.querySelectorAll('.nbvis-chart')) {
