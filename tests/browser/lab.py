@@ -107,9 +107,10 @@ _PROBE = """
 POLL_MS = 50
 
 
-def wait_js(page: Any, expression: str, *, arg: Any = None, timeout: float = 30_000) -> Any:
+def wait_js(page: Any, expression: str, *, arg: Any = None, timeout: float = 60_000) -> Any:
     """Wait until the JS ``expression`` (a function of ``arg``) returns a truthy value in ``page``,
-    checking it every :data:`POLL_MS`; ``timeout`` in ms, as Playwright's."""
+    checking it every :data:`POLL_MS`; ``timeout`` in ms, as Playwright's. The bounds are for a
+    loaded 2-core machine (a wait ends as soon as its condition holds)."""
     return page.wait_for_function(expression, arg=arg, timeout=timeout, polling=POLL_MS)
 
 
@@ -407,7 +408,7 @@ class Lab:
         self.page.evaluate(_PROBE)
         return self.page.evaluate("(d) => window.__nbvisProbe.all(d)", dataset)
 
-    def wait_rows(self, rows: list[int], dataset: str = "values", timeout: float = 30) -> list[dict]:
+    def wait_rows(self, rows: list[int], dataset: str = "values", timeout: float = 90) -> list[dict]:
         """Wait until the visible charts hold exactly these row counts, in order."""
         self.page.evaluate(_PROBE)
         try:

@@ -65,7 +65,7 @@ def test_after_a_kernel_restart_the_saved_notebook_still_shows_a_picture_of_the_
     expected = {"live": 2, "pictures": [[0, 0, True], [0, 0, True]]}
     with contextlib.suppress(Exception):  # the assertion below says what is there instead
         wanted = json.dumps(json.dumps(expected, separators=(",", ":")))
-        wait_js(lab.page, f"() => JSON.stringify(({OUTPUTS})()) === {wanted}", timeout=30_000)
+        wait_js(lab.page, f"() => JSON.stringify(({OUTPUTS})()) === {wanted}", timeout=90_000)
     assert lab.page.evaluate(OUTPUTS) == expected
     lab.save()
     lab.page.evaluate("() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.restart()")
@@ -75,11 +75,11 @@ def test_after_a_kernel_restart_the_saved_notebook_still_shows_a_picture_of_the_
     lab.server.shutdown_kernels()
     lab.open("restart.ipynb", fresh=True)  # reopened later: a new page, a fresh kernel, no widget state saved
     wait_js(lab.page, "() => document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .nbvis-static img').length === 2",
-        timeout=30_000)
+        timeout=90_000)
     wait_js(lab.page, # both pictures loaded and laid out
         "() => [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .nbvis-static img')]"
         ".every((img) => img.complete && img.naturalWidth > 0 && img.getBoundingClientRect().height > 100)",
-        timeout=30_000)
+        timeout=90_000)
     shown = lab.page.evaluate(OUTPUTS)
     assert shown["live"] == 0
     (width, height, loaded), (_, view_height, view_loaded) = shown["pictures"]
